@@ -1,0 +1,458 @@
+/* The config file: "key = value" lines in [sections].
+ *
+ *   root = /srv/tftp
+ *   [tftp]
+ *   max-windowsize = 16
+ *   [arch]
+ *   bios = pxelinux.0
+ *
+ * Every key is described once in keys[] (section, name, type, bounds), and
+ * one generic loop parses, validates and prints them.  Unknown keys and bad
+ * values are errors with file:line, never ignored.
+ */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+/* A file larger than this is surely not a config file. */
+#define CONF_MAX_FILE (1024 * 1024)
+/* BOOTP's file field holds 128 bytes, option 67 up to 255; a template
+ * expands ${server} (9 chars) to at most 15, so keep room. */
+#define CONF_MAX_BOOT 240
+
+enum ktype { K_STR, K_BOOL, K_UINT, K_IFACE, K_ADDR };
+
+struct key {
+	const char *section;
+	const char *name;
+	enum ktype type;
+	size_t off;
+	long long min, max;
+};
+
+#define OFF(f) offsetof(struct config, f)
+
+static const struct key keys[] = {
+	{ "", "root", K_STR, OFF(root), 0, 0 },
+	{ "", "user", K_STR, OFF(user), 0, 0 },
+	{ "", "interface", K_IFACE, 0, 0, 0 },
+	{ "dhcp", "enable", K_BOOL, OFF(dhcp_enable), 0, 0 },
+	{ "dhcp", "reply-delay", K_UINT, OFF(reply_delay_ms), 0, 10000 },
+	{ "tftp", "enable", K_BOOL, OFF(tftp_enable), 0, 0 },
+	{ "tftp", "port", K_UINT, OFF(tftp_port), 1, 65535 },
+	{ "tftp", "retransmit", K_UINT, OFF(tftp_timeout_ms), 50, 10000 },
+	{ "tftp", "retries", K_UINT, OFF(tftp_retries), 1, 50 },
+	/* RFC 2348: 8..65464 */
+	{ "tftp", "max-blksize", K_UINT, OFF(tftp_max_blksize), 512, 65464 },
+	/* RFC 7440: 1..65535; more than a few hundred buys nothing */
+	{ "tftp", "max-windowsize", K_UINT, OFF(tftp_max_windowsize), 1, 512 },
+	{ "tftp", "max-transfers", K_UINT, OFF(tftp_max_transfers), 1, 100000 },
+	{ "http", "enable", K_BOOL, OFF(http_enable), 0, 0 },
+	{ "http", "listen", K_ADDR, OFF(http_addr), 0, 0 },
+	{ "http", "port", K_UINT, OFF(http_port), 1, 65535 },
+	{ "http", "max-connections", K_UINT, OFF(http_max_conns), 1, 100000 },
+	{ "http", "idle-timeout", K_UINT, OFF(http_idle_timeout_s), 1, 3600 },
+};
+
+static const char *const sections[] = { "", "dhcp", "tftp", "http", "arch" };
+
+struct config *config_defaults(void)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+
+	c->root = xstrdup("/srv/tftp");
+	c->user = xstrdup("pxeproxyd");
+	c->dhcp_enable = true;
+	c->tftp_enable = true;
+	c->tftp_port = 69;
+	c->tftp_timeout_ms = 1000;
+	c->tftp_retries = 6;
+	c->tftp_max_blksize = 65464;
+	c->tftp_max_windowsize = 64;
+	c->tftp_max_transfers = 1000;
+	c->http_enable = true;
+	c->http_addr.s_addr = htonl(INADDR_ANY);
+	c->http_port = 80;
+	c->http_max_conns = 1000;
+	c->http_idle_timeout_s = 30;
+	c->boot[0] = xstrdup("pxelinux.0");
+	c->boot[6] = xstrdup("grubia32.efi");
+	c->boot[7] = xstrdup("grubx64.efi");
+	c->boot[9] = xstrdup("grubx64.efi");
+	c->boot[10] = xstrdup("grubarm.efi");
+	c->boot[11] = xstrdup("grubaa64.efi");
+	c->boot[16] = xstrdup("http://${server}/grubx64.efi");
+	c->boot[19] = xstrdup("http://${server}/grubaa64.efi");
+	return c;
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	free(c->root);
+	free(c->user);
+	for (unsigned i = 0; i < c->n_ifaces; i++)
+		free(c->ifaces[i]);
+	for (unsigned i = 0; i < ARCH_CODES; i++)
+		free(c->boot[i]);
+	free(c);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* '#' starts a comment at the start of a line or after a blank, so that
+ * a URL with a '#' in it survives. */
+static void strip_comment(char *s)
+{
+	for (char *p = s; *p; p++) {
+		if (*p == '#' && (p == s || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") ||
+	    !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") ||
+		 !strcmp(v, "off") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int add_iface(struct config *c, const char *name, char *err,
+		     size_t errlen)
+{
+	if (strlen(name) >= 16 || !printable(name) || !*name)
+		return fmt(err, errlen, "bad interface name '%s'", name), -1;
+	for (unsigned i = 0; i < c->n_ifaces; i++)
+		if (!strcmp(c->ifaces[i], name))
+			return 0;
+	if (c->n_ifaces >= CONF_MAX_IFACES)
+		return fmt(err, errlen, "more than %d interfaces",
+			   CONF_MAX_IFACES), -1;
+	c->ifaces[c->n_ifaces++] = xstrdup(name);
+	return 0;
+}
+
+/* "interface = eth0 eth1" or one per line. */
+static int set_ifaces(struct config *c, char *v, char *err, size_t errlen)
+{
+	char *save = NULL;
+
+	for (char *t = strtok_r(v, " ,\t", &save); t;
+	     t = strtok_r(NULL, " ,\t", &save))
+		if (add_iface(c, t, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+static int set_key(struct config *c, const struct key *k, char *v,
+		   char *err, size_t errlen)
+{
+	char *base = (char *)c;
+	long long n;
+
+	switch (k->type) {
+	case K_STR:
+		if (!*v || !printable(v))
+			return fmt(err, errlen, "'%s' needs a value without "
+				   "blanks", k->name), -1;
+		free(*(char **)(base + k->off));
+		*(char **)(base + k->off) = xstrdup(v);
+		return 0;
+	case K_BOOL:
+		if (parse_bool(v, (bool *)(base + k->off)) < 0)
+			return fmt(err, errlen, "bad value '%s' for '%s': "
+				   "expected yes or no", v, k->name), -1;
+		return 0;
+	case K_UINT:
+		if (parse_num(v, k->min, k->max, &n) < 0)
+			return fmt(err, errlen, "bad value '%s' for '%s': "
+				   "expected a number from %lld to %lld", v,
+				   k->name, k->min, k->max), -1;
+		*(unsigned *)(base + k->off) = (unsigned)n;
+		return 0;
+	case K_ADDR:
+		if (inet_pton(AF_INET, v, base + k->off) != 1)
+			return fmt(err, errlen, "bad value '%s' for '%s': "
+				   "expected an IPv4 address", v, k->name), -1;
+		return 0;
+	case K_IFACE:
+		return set_ifaces(c, v, err, errlen);
+	}
+	return -1;
+}
+
+static int check_boot(const char *v, char *err, size_t errlen)
+{
+	if (!printable(v) || strlen(v) > CONF_MAX_BOOT)
+		return fmt(err, errlen, "bad boot file '%s': at most %d "
+			   "printable characters, no blanks", v,
+			   CONF_MAX_BOOT), -1;
+	return 0;
+}
+
+/* [arch]: "<name or code> = <file, http:// URL, or none>" */
+static int set_arch(struct config *c, const char *name, const char *v,
+		    char *err, size_t errlen)
+{
+	unsigned codes[4];
+	size_t n = arch_parse(name, codes, ARRAY_SIZE(codes));
+
+	if (n == 0)
+		return fmt(err, errlen, "unknown architecture '%s' (a name "
+			   "such as bios, x64-efi, arm64-efi, or a code "
+			   "0-%d)", name, ARCH_CODES - 1), -1;
+	if (strcmp(v, "none") && check_boot(v, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		free(c->boot[codes[i]]);
+		c->boot[codes[i]] = strcmp(v, "none") ? xstrdup(v) : NULL;
+	}
+	return 0;
+}
+
+static const struct key *find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(keys[i].section, section) &&
+		    !strcmp(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+static int parse_section(char *line, char *section, size_t cap,
+			 char *err, size_t errlen)
+{
+	size_t len = strlen(line);
+	char *name;
+
+	if (line[len - 1] != ']')
+		return fmt(err, errlen, "section header without ']'"), -1;
+	line[len - 1] = '\0';
+	name = trim(line + 1);
+	for (size_t i = 1; i < ARRAY_SIZE(sections); i++)
+		if (!strcmp(name, sections[i]))
+			return strlcpy_chk(section, name, cap);
+	return fmt(err, errlen, "unknown section [%s] (known: dhcp, tftp, "
+		   "http, arch)", name), -1;
+}
+
+static int parse_line(struct config *c, char *line, char *section,
+		      size_t seccap, char *err, size_t errlen)
+{
+	const struct key *k;
+	char *eq, *name, *value;
+
+	strip_comment(line);
+	line = trim(line);
+	if (!*line)
+		return 0;
+	if (*line == '[')
+		return parse_section(line, section, seccap, err, errlen);
+	eq = strchr(line, '=');
+	if (!eq)
+		return fmt(err, errlen, "expected 'key = value'"), -1;
+	*eq = '\0';
+	name = trim(line);
+	value = trim(eq + 1);
+	if (!*name)
+		return fmt(err, errlen, "missing key before '='"), -1;
+	if (!*value)
+		return fmt(err, errlen, "missing value for '%s'", name), -1;
+	if (strlen(value) > CONF_MAX_VALUE)
+		return fmt(err, errlen, "value for '%s' too long", name), -1;
+	if (!strcmp(section, "arch"))
+		return set_arch(c, name, value, err, errlen);
+	k = find_key(section, name);
+	if (!k)
+		return fmt(err, errlen, "unknown key '%s'%s%s%s", name,
+			   *section ? " in [" : "", section,
+			   *section ? "]" : ""), -1;
+	return set_key(c, k, value, err, errlen);
+}
+
+static int check_whole(const struct config *c, char *err, size_t errlen)
+{
+	if (c->root[0] != '/')
+		return fmt(err, errlen, "root must be an absolute path, not "
+			   "'%s'", c->root), -1;
+	return 0;
+}
+
+struct config *config_parse(const char *name, const char *text, char *err,
+			    size_t errlen)
+{
+	struct config *c = config_defaults();
+	char section[16] = "";
+	char line[CONF_MAX_VALUE + 128];
+	char msg[CONF_MAX_VALUE + 128];
+	unsigned lineno = 0;
+
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+
+		lineno++;
+		if (len >= sizeof(line)) {
+			fmt(err, errlen, "%s:%u: line too long", name, lineno);
+			goto fail;
+		}
+		memcpy(line, text, len);
+		line[len] = '\0';
+		text += len + (nl ? 1 : 0);
+		if (parse_line(c, line, section, sizeof(section), msg,
+			       sizeof(msg)) < 0) {
+			fmt(err, errlen, "%s:%u: %s", name, lineno, msg);
+			goto fail;
+		}
+	}
+	if (check_whole(c, msg, sizeof(msg)) < 0) {
+		fmt(err, errlen, "%s: %s", name, msg);
+		goto fail;
+	}
+	return c;
+fail:
+	config_free(c);
+	return NULL;
+}
+
+struct config *config_load(const char *path, char *err, size_t errlen)
+{
+	struct config *c;
+	char *text;
+	FILE *f;
+	size_t n;
+
+	f = fopen(path, "re");
+	if (!f) {
+		fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	text = xcalloc(1, CONF_MAX_FILE + 1);
+	n = fread(text, 1, CONF_MAX_FILE + 1, f);
+	if (ferror(f) || n > CONF_MAX_FILE) {
+		fmt(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) :
+		    "larger than 1 MB, surely not a config file");
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	fclose(f);
+	if (memchr(text, '\0', n)) {
+		fmt(err, errlen, "%s: contains a NUL byte, not a text file",
+		    path);
+		free(text);
+		return NULL;
+	}
+	c = config_parse(path, text, err, errlen);
+	free(text);
+	return c;
+}
+
+int config_apply(struct config *c, const struct config_overrides *o,
+		 char *err, size_t errlen)
+{
+	if (o->root) {
+		if (o->root[0] != '/')
+			return fmt(err, errlen, "--root must be an absolute "
+				   "path, not '%s'", o->root), -1;
+		free(c->root);
+		c->root = xstrdup(o->root);
+	}
+	if (o->user) {
+		free(c->user);
+		c->user = xstrdup(o->user);
+	}
+	if (o->n_ifaces) {
+		for (unsigned i = 0; i < c->n_ifaces; i++)
+			free(c->ifaces[i]);
+		c->n_ifaces = 0;
+		for (unsigned i = 0; i < o->n_ifaces; i++)
+			if (add_iface(c, o->ifaces[i], err, errlen) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+static void print_key(const struct config *c, const struct key *k, FILE *out)
+{
+	const char *base = (const char *)c;
+	char addr[INET_ADDRSTRLEN];
+
+	switch (k->type) {
+	case K_STR:
+		fprintf(out, "%s = %s\n", k->name,
+			*(char *const *)(base + k->off));
+		break;
+	case K_BOOL:
+		fprintf(out, "%s = %s\n", k->name,
+			*(const bool *)(base + k->off) ? "yes" : "no");
+		break;
+	case K_UINT:
+		fprintf(out, "%s = %u\n", k->name,
+			*(const unsigned *)(base + k->off));
+		break;
+	case K_ADDR:
+		inet_ntop(AF_INET, base + k->off, addr, sizeof(addr));
+		fprintf(out, "%s = %s\n", k->name, addr);
+		break;
+	case K_IFACE:
+		if (!c->n_ifaces)
+			fprintf(out, "# interface: every interface but "
+				"loopback\n");
+		for (unsigned i = 0; i < c->n_ifaces; i++)
+			fprintf(out, "interface = %s\n", c->ifaces[i]);
+		break;
+	}
+}
+
+/* Prints a config file that reads back to the same settings. */
+void config_print(const struct config *c, FILE *out)
+{
+	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
+		if (s)
+			fprintf(out, "\n[%s]\n", sections[s]);
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			if (!strcmp(keys[i].section, sections[s]))
+				print_key(c, &keys[i], out);
+	}
+	for (unsigned a = 0; a < ARCH_CODES; a++)
+		if (c->boot[a])
+			fprintf(out, "%-3u = %-28s # %s\n", a, c->boot[a],
+				arch_name(a));
+}

@@ -1,0 +1,70 @@
+/* The configuration: built-in defaults, then the config file, then the
+ * command line.  A parsed config is immutable; SIGHUP builds a new one
+ * and swaps it in only when it is valid. */
+#ifndef PXE_CONFIG_H
+#define PXE_CONFIG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arch.h"
+
+#define CONF_MAX_IFACES 32
+#define CONF_MAX_VALUE 512
+
+struct config {
+	char *root;            /* boot files, served by TFTP and HTTP */
+	char *user;            /* to drop to after binding */
+	char *ifaces[CONF_MAX_IFACES];
+	unsigned n_ifaces;     /* 0: every interface but loopback */
+
+	bool dhcp_enable;      /* proxyDHCP on 67 and 4011 */
+	unsigned reply_delay_ms;
+
+	bool tftp_enable;
+	unsigned tftp_port;
+	unsigned tftp_timeout_ms;     /* first retransmission */
+	unsigned tftp_retries;
+	unsigned tftp_max_blksize;
+	unsigned tftp_max_windowsize;
+	unsigned tftp_max_transfers;
+
+	bool http_enable;
+	struct in_addr http_addr;
+	unsigned http_port;
+	unsigned http_max_conns;
+	unsigned http_idle_timeout_s;
+
+	/* Boot file (or http:// URL) per client architecture; NULL: no
+	 * answer.  "${server}" stands for our address on the interface. */
+	char *boot[ARCH_CODES];
+};
+
+/* What the command line sets; it wins over the file, on reload too. */
+struct config_overrides {
+	const char *root;
+	const char *user;
+	const char *ifaces[CONF_MAX_IFACES];
+	unsigned n_ifaces;
+};
+
+/* Built-in defaults, used as they are when there is no config file. */
+struct config *config_defaults(void);
+
+/* Read path over the defaults.  On error returns NULL and writes
+ * "file:line: what is wrong" into err. */
+struct config *config_load(const char *path, char *err, size_t errlen);
+
+/* Parse text (named name in errors) over the defaults: the part of
+ * config_load() that the unit tests and the fuzzer call. */
+struct config *config_parse(const char *name, const char *text,
+			    char *err, size_t errlen);
+
+int config_apply(struct config *c, const struct config_overrides *o,
+		 char *err, size_t errlen);
+void config_print(const struct config *c, FILE *out);
+void config_free(struct config *c);
+
+#endif

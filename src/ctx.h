@@ -1,0 +1,37 @@
+/* The one context struct: it owns the loop, the config in force and every
+ * module's state.  Functions take it as their first argument. */
+#ifndef PXE_CTX_H
+#define PXE_CTX_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "stats.h"
+
+struct netif;
+struct proxy;
+struct tftp;
+struct http;
+
+struct pxe_ctx {
+	struct ev_loop *loop;
+	struct config *cfg;             /* in force; replaced on SIGHUP */
+	const char *config_path;        /* NULL: built-in defaults */
+	struct config_overrides over;   /* from the command line */
+	bool foreground;
+	bool no_chroot;                 /* debugging only */
+	bool no_drop;                   /* debugging only */
+	int root_fd;                    /* the boot root, open before chroot */
+
+	struct netif *netif;
+	struct proxy *proxy;
+	struct tftp *tftp;
+	struct http *http;
+
+	ev_signal sig_term, sig_int, sig_hup;
+	struct stats stats;
+};
+
+#endif

@@ -1,0 +1,329 @@
+/* pxeproxyd: a proxyDHCP, TFTP and HTTP server for network boot beside a
+ * DHCP server it never touches.
+ *
+ * main() reads as the life of the daemon: options, config, sockets,
+ * chroot and privilege drop, the loop, a clean exit.  No protocol logic
+ * lives here.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "ctx.h"
+#include "http.h"
+#include "log.h"
+#include "netif.h"
+#include "privs.h"
+#include "proxy.h"
+#include "tftp.h"
+#include "util.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG SYSCONFDIR "/pxeproxyd.conf"
+
+struct args {
+	bool check;
+	bool debug;
+	bool config_given;
+};
+
+enum { OPT_CHECK = 256, OPT_NO_CHROOT, OPT_NO_DROP };
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "root", required_argument, NULL, 'r' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "no-chroot", no_argument, NULL, OPT_NO_CHROOT },
+	{ "no-drop", no_argument, NULL, OPT_NO_DROP },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: pxeproxyd [OPTIONS]\n"
+		"proxyDHCP, TFTP and HTTP for network boot beside an existing "
+		"DHCP server.\n\n"
+		"  -c, --config FILE     config file (default " DEFAULT_CONFIG
+		" if it exists)\n"
+		"  -f, --foreground      stay in the foreground, log to "
+		"stderr\n"
+		"  -i, --interface IF    serve IF only (repeatable; default: "
+		"all but loopback)\n"
+		"  -r, --root DIR        boot files root (default /srv/tftp)\n"
+		"  -u, --user NAME       user to run as (default pxeproxyd)\n"
+		"  -d, --debug           log every packet, ignored ones too\n"
+		"      --check           check the config, print the "
+		"effective settings, exit\n"
+		"      --no-chroot       debugging only: do not chroot\n"
+		"      --no-drop         debugging only: stay root\n"
+		"  -V, --version         print the version and exit\n"
+		"  -h, --help            this help\n\n"
+		"Signals: SIGHUP reloads the config, SIGTERM/SIGINT stop.\n");
+}
+
+static void parse_args(struct pxe_ctx *ctx, struct args *a, int argc,
+		       char **argv)
+{
+	struct config_overrides *o = &ctx->over;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "c:fi:r:u:dVh", long_opts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			ctx->config_path = optarg;
+			a->config_given = true;
+			break;
+		case 'f':
+			ctx->foreground = true;
+			break;
+		case 'i':
+			if (o->n_ifaces >= CONF_MAX_IFACES)
+				fatalx("more than %d -i options",
+				       CONF_MAX_IFACES);
+			o->ifaces[o->n_ifaces++] = optarg;
+			break;
+		case 'r':
+			o->root = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'd':
+			a->debug = true;
+			break;
+		case OPT_CHECK:
+			a->check = true;
+			break;
+		case OPT_NO_CHROOT:
+			ctx->no_chroot = true;
+			break;
+		case OPT_NO_DROP:
+			ctx->no_drop = true;
+			break;
+		case 'V':
+			printf("pxeproxyd %s\n", PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pxeproxyd: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		exit(2);
+	}
+}
+
+/* File (if any) over the defaults, then the command line over both. */
+static struct config *load_config(struct pxe_ctx *ctx, char *err,
+				  size_t errlen)
+{
+	struct config *c;
+
+	if (ctx->config_path)
+		c = config_load(ctx->config_path, err, errlen);
+	else
+		c = config_defaults();
+	if (c && config_apply(c, &ctx->over, err, errlen) < 0) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void open_root(struct pxe_ctx *ctx)
+{
+	ctx->root_fd = open(ctx->cfg->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ctx->root_fd < 0)
+		fatal("boot root %s (set 'root =' in the config or -r)",
+		      ctx->cfg->root);
+}
+
+static void open_sockets(struct pxe_ctx *ctx)
+{
+	const struct config *c = ctx->cfg;
+	unsigned port;
+	int err;
+
+	if (netif_open(ctx) < 0)
+		fatalx("cannot open the netlink socket to follow interfaces");
+	if (c->dhcp_enable && (err = proxy_open(ctx, &port)) < 0) {
+		errno = -err;
+		fatal("cannot bind UDP port %u for proxyDHCP%s", port,
+		      err == -EACCES ? " (needs root or CAP_NET_BIND_SERVICE)"
+				     : "");
+	}
+	if (c->tftp_enable && (err = tftp_open(ctx)) < 0) {
+		errno = -err;
+		fatal("cannot bind UDP port %u for TFTP%s", c->tftp_port,
+		      err == -EACCES ? " (needs root or CAP_NET_BIND_SERVICE)"
+				     : "");
+	}
+	if (c->http_enable && (err = http_open(ctx)) < 0) {
+		errno = -err;
+		fatal("cannot listen on TCP port %u for HTTP%s", c->http_port,
+		      err == -EACCES ? " (needs root or CAP_NET_BIND_SERVICE)"
+				     : "");
+	}
+}
+
+/* Settings that only take effect at start: sockets are bound and the
+ * root is chrooted by then. */
+static bool needs_restart(const struct config *old, const struct config *new)
+{
+	return strcmp(old->root, new->root) || strcmp(old->user, new->user) ||
+	       old->dhcp_enable != new->dhcp_enable ||
+	       old->tftp_enable != new->tftp_enable ||
+	       old->tftp_port != new->tftp_port ||
+	       old->http_enable != new->http_enable ||
+	       old->http_port != new->http_port ||
+	       old->http_addr.s_addr != new->http_addr.s_addr;
+}
+
+static void reload(struct pxe_ctx *ctx)
+{
+	char err[1024];
+	struct config *c = load_config(ctx, err, sizeof(err));
+
+	if (!c) {
+		log_warnx("reload refused, old config stays in force: %s", err);
+		return;
+	}
+	if (needs_restart(ctx->cfg, c))
+		log_warnx("reload: root, user, ports and enable switches "
+			  "change only at restart; the rest is applied");
+	/* Keep what is bound and chrooted; take everything else. */
+	free(c->root);
+	free(c->user);
+	c->root = xstrdup(ctx->cfg->root);
+	c->user = xstrdup(ctx->cfg->user);
+	c->dhcp_enable = ctx->cfg->dhcp_enable;
+	c->tftp_enable = ctx->cfg->tftp_enable;
+	c->tftp_port = ctx->cfg->tftp_port;
+	c->http_enable = ctx->cfg->http_enable;
+	c->http_port = ctx->cfg->http_port;
+	c->http_addr = ctx->cfg->http_addr;
+	config_free(ctx->cfg);
+	ctx->cfg = c;
+	log_info("config reloaded from %s",
+		 ctx->config_path ? ctx->config_path : "built-in defaults");
+	netif_log_served(ctx);
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct pxe_ctx *ctx = w->data;
+
+	if (w->signum == SIGHUP) {
+		reload(ctx);
+		return;
+	}
+	log_info("%s: exiting", strsignal(w->signum));
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void watch_signals(struct pxe_ctx *ctx)
+{
+	ev_signal_init(&ctx->sig_term, on_signal, SIGTERM);
+	ev_signal_init(&ctx->sig_int, on_signal, SIGINT);
+	ev_signal_init(&ctx->sig_hup, on_signal, SIGHUP);
+	ctx->sig_term.data = ctx->sig_int.data = ctx->sig_hup.data = ctx;
+	ev_signal_start(ctx->loop, &ctx->sig_term);
+	ev_signal_start(ctx->loop, &ctx->sig_int);
+	ev_signal_start(ctx->loop, &ctx->sig_hup);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void start_serving(struct pxe_ctx *ctx)
+{
+	netif_start(ctx);
+	if (ctx->proxy)
+		proxy_start(ctx);
+	if (ctx->cfg->tftp_enable)
+		tftp_start(ctx);
+	if (ctx->cfg->http_enable)
+		http_start(ctx);
+	log_info("pxeproxyd %s ready: root %s; proxyDHCP %s, TFTP %s, "
+		 "HTTP %s", PACKAGE_VERSION, ctx->cfg->root,
+		 ctx->proxy ? "on" : "off",
+		 ctx->cfg->tftp_enable ? "on" : "off",
+		 ctx->cfg->http_enable ? "on" : "off");
+	netif_log_served(ctx);
+#ifdef HAVE_SYSTEMD
+	sd_notify(0, "READY=1");
+#endif
+}
+
+static void shut_down(struct pxe_ctx *ctx)
+{
+	http_close(ctx);
+	tftp_close(ctx);
+	proxy_close(ctx);
+	netif_close(ctx);
+	config_free(ctx->cfg);
+	close(ctx->root_fd);
+	ev_loop_destroy(ctx->loop);
+}
+
+int main(int argc, char **argv)
+{
+	struct pxe_ctx ctx = { .root_fd = -1 };
+	struct args a = { 0 };
+	char err[1024];
+
+	parse_args(&ctx, &a, argc, argv);
+	if (!a.config_given && access(DEFAULT_CONFIG, F_OK) == 0)
+		ctx.config_path = DEFAULT_CONFIG;
+	ctx.cfg = load_config(&ctx, err, sizeof(err));
+	if (!ctx.cfg) {
+		fprintf(stderr, "pxeproxyd: %s\n", err);
+		return 1;
+	}
+	if (a.check) {
+		printf("# %s: OK\n", ctx.config_path ? ctx.config_path
+						      : "built-in defaults");
+		config_print(ctx.cfg, stdout);
+		config_free(ctx.cfg);
+		return 0;
+	}
+	log_init(ctx.foreground, a.debug);
+	ctx.loop = ev_default_loop(EVFLAG_AUTO);
+	if (!ctx.loop)
+		fatalx("cannot start the event loop");
+	open_root(&ctx);
+	open_sockets(&ctx);
+	privs_drop(&ctx);
+	if (!ctx.foreground && daemon(0, 0) < 0)
+		fatal("daemon");
+	watch_signals(&ctx);
+	start_serving(&ctx);
+	ev_run(ctx.loop, 0);
+	shut_down(&ctx);
+	return 0;
+}

@@ -1,0 +1,234 @@
+/* Interface and address tracking with libnl-route's cache manager.
+ *
+ * The manager keeps a link cache and an address cache current from
+ * RTNLGRP_LINK/RTNLGRP_IPV4_IFADDR notifications; its socket is one more
+ * watcher in the libev loop.  Lookups walk the caches: a sidecar has a
+ * handful of interfaces, so a walk per packet costs nothing worth a table.
+ */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/cache.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+
+#include "ctx.h"
+#include "log.h"
+#include "netif.h"
+#include "util.h"
+
+struct netif {
+	struct nl_cache_mngr *mngr;
+	struct nl_cache *links;
+	struct nl_cache *addrs;
+	ev_io io;
+	struct pxe_ctx *ctx;
+};
+
+static bool iface_selected(const struct config *c, const char *name,
+			   unsigned flags)
+{
+	if (c->n_ifaces == 0)
+		return !(flags & IFF_LOOPBACK);
+	for (unsigned i = 0; i < c->n_ifaces; i++)
+		if (!strcmp(c->ifaces[i], name))
+			return true;
+	return false;
+}
+
+static void link_name(struct netif *n, int ifindex, char name[IF_NAMESIZE],
+		      unsigned *flags)
+{
+	struct rtnl_link *l = rtnl_link_get(n->links, ifindex);
+
+	*flags = 0;
+	if (!l) {
+		snprintf(name, IF_NAMESIZE, "if%d", ifindex);
+		return;
+	}
+	snprintf(name, IF_NAMESIZE, "%s", rtnl_link_get_name(l));
+	*flags = rtnl_link_get_flags(l);
+	rtnl_link_put(l);
+}
+
+static bool same_subnet(struct in_addr a, struct in_addr b, int prefix)
+{
+	uint32_t mask = prefix <= 0 ? 0 : htonl(~0u << (32 - prefix));
+
+	return prefix > 0 && ((a.s_addr ^ b.s_addr) & mask) == 0;
+}
+
+/* Best IPv4 address on ifindex: same subnet as hint, else primary. */
+static bool pick_addr(struct netif *n, int ifindex, struct in_addr hint,
+		      struct in_addr *out)
+{
+	bool found = false, have_primary = false;
+
+	for (struct nl_object *o = nl_cache_get_first(n->addrs); o;
+	     o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		struct in_addr in;
+
+		if (rtnl_addr_get_family(a) != AF_INET ||
+		    rtnl_addr_get_ifindex(a) != ifindex || !local ||
+		    nl_addr_get_len(local) != 4)
+			continue;
+		memcpy(&in, nl_addr_get_binary_addr(local), 4);
+		if (hint.s_addr &&
+		    same_subnet(in, hint, rtnl_addr_get_prefixlen(a))) {
+			*out = in;
+			return true;
+		}
+		if (!(rtnl_addr_get_flags(a) & IFA_F_SECONDARY) &&
+		    !have_primary) {
+			*out = in;
+			have_primary = found = true;
+		} else if (!found) {
+			*out = in;
+			found = true;
+		}
+	}
+	return found;
+}
+
+bool netif_server_addr(struct pxe_ctx *ctx, int ifindex, struct in_addr hint,
+		       struct in_addr *addr, char name[IF_NAMESIZE])
+{
+	struct netif *n = ctx->netif;
+	unsigned flags;
+
+	link_name(n, ifindex, name, &flags);
+	if (!(flags & IFF_UP) || !iface_selected(ctx->cfg, name, flags))
+		return false;
+	return pick_addr(n, ifindex, hint, addr);
+}
+
+static void log_addr_change(struct netif *n, struct rtnl_addr *a, int action)
+{
+	char name[IF_NAMESIZE], buf[64];
+	struct nl_addr *local = rtnl_addr_get_local(a);
+	unsigned flags;
+
+	if (rtnl_addr_get_family(a) != AF_INET || !local)
+		return;
+	link_name(n, rtnl_addr_get_ifindex(a), name, &flags);
+	if (!iface_selected(n->ctx->cfg, name, flags))
+		return;
+	nl_addr2str(local, buf, sizeof(buf));
+	log_info("%s: address %s %s", name, buf,
+		 action == NL_ACT_DEL ? "removed" : "added");
+}
+
+static void log_link_change(struct netif *n, struct rtnl_link *l, int action)
+{
+	const char *name = rtnl_link_get_name(l);
+	unsigned flags = rtnl_link_get_flags(l);
+
+	if (!name || !iface_selected(n->ctx->cfg, name, flags))
+		return;
+	if (action == NL_ACT_DEL)
+		log_info("%s: interface removed", name);
+	else
+		log_info("%s: interface %s", name,
+			 (flags & IFF_UP) ? "up" : "down");
+}
+
+static void on_change(struct nl_cache *cache, struct nl_object *obj,
+		      int action, void *arg)
+{
+	struct netif *n = arg;
+
+	if (!strcmp(nl_object_get_type(obj), "route/addr"))
+		log_addr_change(n, (struct rtnl_addr *)obj, action);
+	else if (!strcmp(nl_object_get_type(obj), "route/link"))
+		log_link_change(n, (struct rtnl_link *)obj, action);
+}
+
+static void on_netlink(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct netif *n = w->data;
+	int err = nl_cache_mngr_data_ready(n->mngr);
+
+	if (err < 0)
+		log_warnx_rl("netlink: %s", nl_geterror(err));
+}
+
+int netif_open(struct pxe_ctx *ctx)
+{
+	struct netif *n = xcalloc(1, sizeof(*n));
+	int err;
+
+	n->ctx = ctx;
+	err = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE,
+				  &n->mngr);
+	if (err >= 0)
+		err = nl_cache_mngr_add(n->mngr, "route/link", on_change, n,
+					&n->links);
+	if (err >= 0)
+		err = nl_cache_mngr_add(n->mngr, "route/addr", on_change, n,
+					&n->addrs);
+	if (err < 0) {
+		log_warnx("netlink: %s", nl_geterror(err));
+		if (n->mngr)
+			nl_cache_mngr_free(n->mngr);
+		free(n);
+		return -EIO;
+	}
+	ev_io_init(&n->io, on_netlink, nl_cache_mngr_get_fd(n->mngr), EV_READ);
+	n->io.data = n;
+	ctx->netif = n;
+	return 0;
+}
+
+void netif_start(struct pxe_ctx *ctx)
+{
+	ev_io_start(ctx->loop, &ctx->netif->io);
+}
+
+void netif_log_served(struct pxe_ctx *ctx)
+{
+	struct netif *n = ctx->netif;
+	unsigned served = 0;
+
+	for (struct nl_object *o = nl_cache_get_first(n->links); o;
+	     o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		const char *name = rtnl_link_get_name(l);
+		unsigned flags = rtnl_link_get_flags(l);
+		struct in_addr a, none = { 0 };
+		char buf[INET_ADDRSTRLEN] = "no IPv4 yet";
+
+		if (!name || !iface_selected(ctx->cfg, name, flags))
+			continue;
+		served++;
+		if (pick_addr(n, rtnl_link_get_ifindex(l), none, &a))
+			inet_ntop(AF_INET, &a, buf, sizeof(buf));
+		log_info("serving %s (%s, %s)", name, buf,
+			 (flags & IFF_UP) ? "up" : "down");
+	}
+	for (unsigned i = 0; i < ctx->cfg->n_ifaces; i++)
+		if (rtnl_link_name2i(n->links, ctx->cfg->ifaces[i]) == 0)
+			log_info("%s: not present yet; served when it "
+				 "appears", ctx->cfg->ifaces[i]);
+	if (!served && !ctx->cfg->n_ifaces)
+		log_info("no interface to serve yet");
+}
+
+void netif_close(struct pxe_ctx *ctx)
+{
+	struct netif *n = ctx->netif;
+
+	if (!n)
+		return;
+	ev_io_stop(ctx->loop, &n->io);
+	nl_cache_mngr_free(n->mngr);
+	free(n);
+	ctx->netif = NULL;
+}

@@ -1,0 +1,29 @@
+/* Interfaces and their IPv4 addresses, followed by netlink (libnl-route):
+ * listed at start, then kept current from change notifications in the
+ * loop, so that replies always name the address an interface has now. */
+#ifndef PXE_NETIF_H
+#define PXE_NETIF_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+
+struct pxe_ctx;
+
+/* Opens the netlink socket and reads the current state (before chroot).
+ * -errno on failure. */
+int netif_open(struct pxe_ctx *ctx);
+void netif_start(struct pxe_ctx *ctx);
+void netif_close(struct pxe_ctx *ctx);
+
+/* Whether we answer on ifindex and, if so, the address to answer from:
+ * the one in the same subnet as hint when there is one (a relay or a
+ * client with an address), else the primary.  name gets the interface's
+ * name either way (or "if<N>"). */
+bool netif_server_addr(struct pxe_ctx *ctx, int ifindex, struct in_addr hint,
+		       struct in_addr *addr, char name[IF_NAMESIZE]);
+
+/* Logs the interfaces we serve and their addresses (start and reload). */
+void netif_log_served(struct pxe_ctx *ctx);
+
+#endif

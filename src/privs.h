@@ -1,0 +1,12 @@
+/* Giving up privileges once every socket is open: chroot into the boot
+ * root, become the unprivileged user, keep no capability. */
+#ifndef PXE_PRIVS_H
+#define PXE_PRIVS_H
+
+struct pxe_ctx;
+
+/* Fatal on any failure: a daemon that meant to drop and could not must
+ * not run. */
+void privs_drop(struct pxe_ctx *ctx);
+
+#endif

@@ -1,0 +1,312 @@
+/* proxyDHCP: answers PXE (option 60 "PXEClient") and UEFI HTTP boot
+ * ("HTTPClient") requests with boot data only, never an address.
+ *
+ * Port 67: DISCOVER -> OFFER, broadcast on the receiving interface (the
+ * client has no address yet) or sent to the relay.  Port 4011: REQUEST ->
+ * ACK, unicast to the sender (PXE spec 2.2.5).  Everything else, and
+ * above all a REQUEST on 67 meant for the real server, is dropped without
+ * a word.
+ */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "log.h"
+#include "netif.h"
+#include "proxy.h"
+#include "udp.h"
+#include "util.h"
+
+struct proxy {
+	int fd67, fd4011;
+	ev_io w67, w4011;
+};
+
+static const char *const drop_names[DROP_REASONS] = {
+	[DROP_MALFORMED] = "malformed",
+	[DROP_NOT_REQUEST] = "not a BOOTREQUEST",
+	[DROP_MSG_TYPE] = "message type not for a proxy",
+	[DROP_NOT_PXE] = "not a PXE or HTTP boot client",
+	[DROP_BAD_ARCH] = "malformed client architecture (option 93)",
+	[DROP_NO_BOOTFILE] = "no boot file for this architecture",
+	[DROP_IFACE] = "interface not served or without IPv4 address",
+};
+
+const char *proxy_drop_name(enum drop_reason r)
+{
+	return r < DROP_REASONS ? drop_names[r] : "answered";
+}
+
+/* Option 60 must begin with the class (PXE spec 2.2.1: "PXEClient:Arch:
+ * xxxxx:UNDI:yyyzzz"; UEFI 2.5+ HTTP boot: "HTTPClient:..."). */
+static const char *client_class(const struct dhcp_msg *m)
+{
+	static const char *const classes[] = { "PXEClient", "HTTPClient" };
+	const uint8_t *v;
+	size_t len;
+
+	if (!dhcp_opt(m, OPT_VENDOR_CLASS, &v, &len))
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+		size_t n = strlen(classes[i]);
+
+		if (len >= n && !memcmp(v, classes[i], n))
+			return classes[i];
+	}
+	return NULL;
+}
+
+static bool type_for_port(int type, unsigned port)
+{
+	if (port == PXE_BOOT_PORT)
+		return type == DHCPREQUEST;
+	return type == DHCPDISCOVER;
+}
+
+/* The boot file from the arch table; an HTTP boot client gets a URL even
+ * when the table names a bare file (it is then on our HTTP server). */
+static int boot_for(const struct config *c, uint16_t arch, bool http,
+		    struct in_addr server, char *out, size_t cap)
+{
+	char srv[INET_ADDRSTRLEN];
+	char tmpl[300];
+	const char *b = arch < ARCH_CODES ? c->boot[arch] : NULL;
+
+	if (!b)
+		return -ENOENT;
+	inet_ntop(AF_INET, &server, srv, sizeof(srv));
+	if (http && strncmp(b, "http://", 7)) {
+		if (fmt(tmpl, sizeof(tmpl), "http://${server}%s%s",
+			b[0] == '/' ? "" : "/", b) < 0)
+			return -ENOBUFS;
+		b = tmpl;
+	}
+	return expand_server(out, cap, b, srv);
+}
+
+static void pick_destination(const struct dhcp_msg *m, unsigned port,
+			     const struct sockaddr_in *from,
+			     struct proxy_answer *a)
+{
+	memset(&a->to, 0, sizeof(a->to));
+	a->to.sin_family = AF_INET;
+	a->broadcast = false;
+	if (port == PXE_BOOT_PORT) {
+		a->to = *from;
+	} else if (m->giaddr.s_addr) {
+		/* RFC 2131 4.1: through a relay, back to its port 67. */
+		a->to.sin_addr = m->giaddr;
+		a->to.sin_port = htons(DHCP_SERVER_PORT);
+	} else if (m->ciaddr.s_addr) {
+		a->to.sin_addr = m->ciaddr;
+		a->to.sin_port = htons(DHCP_CLIENT_PORT);
+	} else {
+		/* No address yet: only a broadcast reaches it (we cannot
+		 * unicast to a MAC without an ARP entry). */
+		a->to.sin_addr.s_addr = htonl(INADDR_BROADCAST);
+		a->to.sin_port = htons(DHCP_CLIENT_PORT);
+		a->broadcast = true;
+	}
+}
+
+enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
+			      unsigned port, const struct sockaddr_in *from,
+			      struct in_addr server, struct proxy_answer *a)
+{
+	const char *cls;
+	bool http;
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	if (m->op != BOOTREQUEST)
+		return DROP_NOT_REQUEST;
+	if (!type_for_port(dhcp_msg_type(m), port))
+		return DROP_MSG_TYPE;
+	if (!(cls = client_class(m)))
+		return DROP_NOT_PXE;
+	r = dhcp_client_arch(m, &a->arch);
+	if (r == -2)
+		return DROP_BAD_ARCH;
+	if (r == -1)
+		a->arch = 0;    /* pre-RFC 4578 BIOS ROMs omit option 93 */
+	http = cls[0] == 'H';
+	if (boot_for(c, a->arch, http, server, a->bootfile,
+		     sizeof(a->bootfile)) < 0)
+		return DROP_NO_BOOTFILE;
+	a->reply.type = port == PXE_BOOT_PORT ? DHCPACK : DHCPOFFER;
+	a->reply.server = server;
+	a->reply.vendor_class = cls;
+	a->reply.bootfile = a->bootfile;
+	a->reply.pxe_options = !http;
+	if (port == PXE_BOOT_PORT)
+		dhcp_pxe_subopt(m, PXE_BOOT_ITEM, &a->reply.boot_item,
+				&a->reply.boot_item_len);
+	pick_destination(m, port, from, a);
+	return DROP_REASONS;
+}
+
+static const char *mac_str(const struct dhcp_msg *m, char *buf, size_t cap)
+{
+	size_t n = MIN(m->hlen, sizeof(m->chaddr)), off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off + 4 <= cap; i++)
+		off += (size_t)snprintf(buf + off, cap - off, "%s%02x",
+					i ? ":" : "", m->chaddr[i]);
+	return buf;
+}
+
+static void count_drop(struct pxe_ctx *ctx, enum drop_reason why,
+		       const char *ifname, const struct sockaddr_in *from,
+		       const char *detail)
+{
+	char src[INET_ADDRSTRLEN];
+
+	ctx->stats.dhcp_dropped[why]++;
+	inet_ntop(AF_INET, &from->sin_addr, src, sizeof(src));
+	log_debug_rl("%s: ignored packet from %s:%u: %s%s%s", ifname, src,
+		     ntohs(from->sin_port), drop_names[why],
+		     detail ? ": " : "", detail ? detail : "");
+}
+
+static void send_answer(struct pxe_ctx *ctx, int fd, const struct dhcp_msg *m,
+			const struct proxy_answer *a, int ifindex,
+			const char *ifname)
+{
+	uint8_t out[DHCP_MAX_LEN];
+	char mac[64], srv[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	int len = dhcp_build_reply(m, &a->reply, out, sizeof(out));
+	ssize_t n;
+
+	mac_str(m, mac, sizeof(mac));
+	if (len < 0) {
+		log_warnx_rl("%s: %s: reply does not fit a packet", ifname, mac);
+		return;
+	}
+	n = udp_send(fd, out, (size_t)len, &a->to, ifindex, a->reply.server);
+	inet_ntop(AF_INET, &a->reply.server, srv, sizeof(srv));
+	inet_ntop(AF_INET, &a->to.sin_addr, dst, sizeof(dst));
+	if (n < 0) {
+		errno = (int)-n;
+		log_warn("%s: %s: sending %s to %s", ifname, mac,
+			 dhcp_type_name(a->reply.type), dst);
+		return;
+	}
+	if (a->reply.type == DHCPOFFER)
+		ctx->stats.dhcp_offers++;
+	else
+		ctx->stats.dhcp_acks++;
+	log_info("%s: %s arch %u (%s) %s: %s %s from %s to %s", ifname, mac,
+		 a->arch, arch_name(a->arch), a->reply.vendor_class,
+		 dhcp_type_name(a->reply.type), a->bootfile, srv, dst);
+}
+
+static void handle_packet(struct pxe_ctx *ctx, int fd, unsigned port,
+			  const uint8_t *buf, size_t len,
+			  const struct udp_meta *meta)
+{
+	struct dhcp_msg m;
+	struct proxy_answer a;
+	struct in_addr server, hint;
+	char ifname[IF_NAMESIZE];
+	const char *why = NULL;
+	enum drop_reason r;
+
+	if (!netif_server_addr(ctx, meta->ifindex, meta->from.sin_addr,
+			       &server, ifname))
+		return count_drop(ctx, DROP_IFACE, ifname, &meta->from, NULL);
+	if (meta->truncated || dhcp_parse(&m, buf, len, &why) < 0)
+		return count_drop(ctx, DROP_MALFORMED, ifname, &meta->from,
+				  meta->truncated ? "truncated" : why);
+	/* Through a relay, our address facing the relay's subnet. */
+	hint = m.giaddr.s_addr ? m.giaddr : meta->from.sin_addr;
+	if (hint.s_addr != meta->from.sin_addr.s_addr)
+		netif_server_addr(ctx, meta->ifindex, hint, &server, ifname);
+	/* A unicast to 4011 names the address it wants us to answer from. */
+	if (port == PXE_BOOT_PORT && meta->dst.s_addr)
+		server = meta->dst;
+	r = proxy_decide(ctx->cfg, &m, port, &meta->from, server, &a);
+	if (r != DROP_REASONS)
+		return count_drop(ctx, r, ifname, &meta->from, NULL);
+	send_answer(ctx, fd, &m, &a, meta->ifindex, ifname);
+}
+
+static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct pxe_ctx *ctx = w->data;
+	unsigned port = w == &ctx->proxy->w67 ? DHCP_SERVER_PORT
+					       : PXE_BOOT_PORT;
+	/* One more than the largest accepted, to see truncation. */
+	uint8_t buf[DHCP_MAX_LEN + 1];
+	struct udp_meta meta;
+
+	/* Drain a few per wake-up, not all: TFTP and HTTP share the loop. */
+	for (int i = 0; i < 32; i++) {
+		ssize_t n = udp_recv(w->fd, buf, sizeof(buf), &meta);
+
+		if (n < 0) {
+			if (n != -EAGAIN && n != -EINTR)
+				log_warnx_rl("udp %u: %s", port,
+					     strerror((int)-n));
+			return;
+		}
+		if ((size_t)n > DHCP_MAX_LEN)
+			meta.truncated = true;
+		handle_packet(ctx, w->fd, port, buf, (size_t)n, &meta);
+	}
+}
+
+int proxy_open(struct pxe_ctx *ctx, unsigned *port)
+{
+	struct proxy *p = xcalloc(1, sizeof(*p));
+	struct in_addr any = { htonl(INADDR_ANY) };
+
+	*port = DHCP_SERVER_PORT;
+	p->fd67 = udp_bind(any, DHCP_SERVER_PORT, true);
+	if (p->fd67 < 0) {
+		int err = p->fd67;
+
+		free(p);
+		return err;
+	}
+	*port = PXE_BOOT_PORT;
+	p->fd4011 = udp_bind(any, PXE_BOOT_PORT, true);
+	if (p->fd4011 < 0) {
+		int err = p->fd4011;
+
+		close(p->fd67);
+		free(p);
+		return err;
+	}
+	ev_io_init(&p->w67, on_readable, p->fd67, EV_READ);
+	ev_io_init(&p->w4011, on_readable, p->fd4011, EV_READ);
+	p->w67.data = p->w4011.data = ctx;
+	ctx->proxy = p;
+	return 0;
+}
+
+void proxy_start(struct pxe_ctx *ctx)
+{
+	ev_io_start(ctx->loop, &ctx->proxy->w67);
+	ev_io_start(ctx->loop, &ctx->proxy->w4011);
+}
+
+void proxy_close(struct pxe_ctx *ctx)
+{
+	struct proxy *p = ctx->proxy;
+
+	if (!p)
+		return;
+	ev_io_stop(ctx->loop, &p->w67);
+	ev_io_stop(ctx->loop, &p->w4011);
+	close(p->fd67);
+	close(p->fd4011);
+	free(p);
+	ctx->proxy = NULL;
+}

@@ -1,0 +1,38 @@
+/* proxyDHCP policy and sockets: whom to answer (PXE and HTTP boot
+ * clients only), with what boot file, and where to send it. */
+#ifndef PXE_PROXY_H
+#define PXE_PROXY_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "dhcp.h"
+#include "stats.h"
+
+struct pxe_ctx;
+
+/* The decision for one request, made without any I/O. */
+struct proxy_answer {
+	struct dhcp_reply reply;
+	uint16_t arch;
+	char bootfile[256];
+	struct sockaddr_in to;          /* where the reply goes */
+	bool broadcast;                 /* to 255.255.255.255 on the iface */
+};
+
+/* Returns DROP_REASONS when the request gets an answer (filled in a),
+ * else the reason to stay silent.  port is 67 or 4011; server is our
+ * address on the receiving interface. */
+enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
+			      unsigned port, const struct sockaddr_in *from,
+			      struct in_addr server, struct proxy_answer *a);
+
+const char *proxy_drop_name(enum drop_reason r);
+
+/* Binds 67 and 4011; -errno, with *port the one that failed. */
+int proxy_open(struct pxe_ctx *ctx, unsigned *port);
+void proxy_start(struct pxe_ctx *ctx);
+void proxy_close(struct pxe_ctx *ctx);
+
+#endif

@@ -1,0 +1,30 @@
+/* Counters, kept in the context and shown in logs and (later) /metrics. */
+#ifndef PXE_STATS_H
+#define PXE_STATS_H
+
+#include <stdint.h>
+
+/* Why a DHCP packet got no answer; names in proxy.c. */
+enum drop_reason {
+	DROP_MALFORMED,
+	DROP_NOT_REQUEST,
+	DROP_MSG_TYPE,
+	DROP_NOT_PXE,
+	DROP_BAD_ARCH,
+	DROP_NO_BOOTFILE,
+	DROP_IFACE,
+	DROP_REASONS
+};
+
+struct stats {
+	uint64_t dhcp_offers;
+	uint64_t dhcp_acks;
+	uint64_t dhcp_dropped[DROP_REASONS];
+	uint64_t tftp_transfers;
+	uint64_t tftp_errors;
+	uint64_t tftp_bytes;
+	uint64_t http_requests;
+	uint64_t http_bytes;
+};
+
+#endif

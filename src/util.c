@@ -1,0 +1,111 @@
+/* Number parsing, bounded formatting and allocation that cannot fail
+ * silently. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+int parse_num_n(const char *s, size_t len, long long min, long long max,
+		long long *out)
+{
+	long long v = 0;
+
+	if (len == 0 || len > 19)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int parse_num(const char *s, long long min, long long max, long long *out)
+{
+	return parse_num_n(s, strlen(s), min, max, out);
+}
+
+uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int fmt(char *dst, size_t cap, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(dst, cap, f, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap)
+		return -ENOBUFS;
+	return 0;
+}
+
+int strlcpy_chk(char *dst, const char *src, size_t cap)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		return -ENOBUFS;
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+int expand_server(char *dst, size_t cap, const char *tmpl, const char *server)
+{
+	static const char var[] = "${server}";
+	size_t out = 0;
+
+	while (*tmpl) {
+		const char *piece = tmpl;
+		size_t n = 1;
+
+		if (strncmp(tmpl, var, sizeof(var) - 1) == 0) {
+			piece = server;
+			n = strlen(server);
+			tmpl += sizeof(var) - 1;
+		} else {
+			tmpl++;
+		}
+		if (out + n >= cap)
+			return -ENOBUFS;
+		memcpy(dst + out, piece, n);
+		out += n;
+	}
+	if (cap == 0)
+		return -ENOBUFS;
+	dst[out] = '\0';
+	return 0;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p)
+		fatal("out of memory");
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		fatal("out of memory");
+	return p;
+}
