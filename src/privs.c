@@ -81,12 +81,12 @@ void privs_drop(struct pxe_ctx *ctx)
 	if (capng_change_id((int)uid, (int)gid,
 			    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) != 0)
 		fatalx("cannot change to user %s (uid %u, gid %u) and drop "
-		       "capabilities", c->user, (unsigned)uid, (unsigned)gid);
+		       "capabilities", pw->pw_name, (unsigned)uid, (unsigned)gid);
 	/* Proof, as smcroute does: root must be out of reach now. */
 	if (setuid(0) == 0 || seteuid(0) == 0)
 		fatalx("privilege drop did not hold: setuid(0) succeeded");
 	check_root_readable(ctx);
 	log_info("running as %s (uid %u, gid %u)%s, no capabilities",
-		 c->user, (unsigned)uid, (unsigned)gid,
+		 pw->pw_name, (unsigned)uid, (unsigned)gid,
 		 ctx->no_chroot ? "" : ", chrooted");
 }
