@@ -1,2 +1,152 @@
+/* Unit tests of the config parser: good files, every kind of bad line
+ * with its file:line message, and print -> parse round trips. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
 #include "check.h"
-int main(void) { return check_done("config"); }
+#include "config.h"
+
+static char err[1024];
+
+static struct config *parse(const char *text)
+{
+	err[0] = '\0';
+	return config_parse("t.conf", text, err, sizeof(err));
+}
+
+/* The text must fail with a message starting with want. */
+static void bad(const char *text, const char *want)
+{
+	struct config *c = parse(text);
+
+	CHECK(c == NULL);
+	if (strncmp(err, want, strlen(want)))
+		fprintf(stderr, "  got '%s', want '%s...'\n", err, want);
+	CHECK(strncmp(err, want, strlen(want)) == 0);
+	config_free(c);
+}
+
+static void test_good(void)
+{
+	struct config *c = parse(
+		"# a comment\n"
+		"root = /srv/boot\n"
+		"interface = eth0 eth1\n"
+		"interface = eth2\n"
+		"\n"
+		"[tftp]\n"
+		"max-windowsize = 16   # trailing comment\n"
+		"[http]\n"
+		"port = 8080\n"
+		"listen = 192.0.2.10\n"
+		"enable = no\n"
+		"[arch]\n"
+		"bios = undionly.kpxe\n"
+		"x64-efi = ipxe.efi\n"
+		"11 = none\n"
+		"x64-efi-http = http://${server}:8080/a#b\n");
+
+	CHECK(c != NULL);
+	if (!c) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	CHECK(!strcmp(c->root, "/srv/boot"));
+	CHECK(c->n_ifaces == 3 && !strcmp(c->ifaces[2], "eth2"));
+	CHECK(c->tftp_max_windowsize == 16);
+	CHECK(c->http_port == 8080 && !c->http_enable);
+	CHECK(!strcmp(c->boot[0], "undionly.kpxe"));
+	CHECK(!strcmp(c->boot[7], "ipxe.efi") && !strcmp(c->boot[9], "ipxe.efi"));
+	CHECK(c->boot[11] == NULL);
+	CHECK(!strcmp(c->boot[16], "http://${server}:8080/a#b"));
+	config_free(c);
+}
+
+static void test_bad(void)
+{
+	bad("bogus = 1\n", "t.conf:1: unknown key 'bogus'");
+	bad("\n\n[tftp]\nroot = /x\n", "t.conf:4: unknown key 'root' in [tftp]");
+	bad("[nope]\n", "t.conf:1: unknown section [nope]");
+	bad("[tftp\n", "t.conf:1: section header without ']'");
+	bad("root\n", "t.conf:1: expected 'key = value'");
+	bad("root =\n", "t.conf:1: missing value for 'root'");
+	bad("= /x\n", "t.conf:1: missing key");
+	bad("root = relative\n", "t.conf: root must be an absolute path");
+	bad("[tftp]\nport = 0\n", "t.conf:2: bad value '0' for 'port'");
+	bad("[tftp]\nport = 65536\n", "t.conf:2: bad value '65536'");
+	bad("[tftp]\nport = 12ab\n", "t.conf:2: bad value '12ab'");
+	bad("[tftp]\nport = -1\n", "t.conf:2: bad value '-1'");
+	bad("[tftp]\nport = 99999999999999999999999\n", "t.conf:2: bad value");
+	bad("[tftp]\nenable = maybe\n", "t.conf:2: bad value 'maybe' for 'enable'");
+	bad("[http]\nlisten = 300.1.1.1\n", "t.conf:2: bad value '300.1.1.1'");
+	bad("[arch]\nmars = x.efi\n", "t.conf:2: unknown architecture 'mars'");
+	bad("[arch]\n64 = x.efi\n", "t.conf:2: unknown architecture '64'");
+	bad("interface = abcdefghijklmnopq\n", "t.conf:1: bad interface name");
+	bad("user = two words\n", "t.conf:1: 'user' needs a value without blanks");
+	{
+		char big[700];
+
+		memset(big, 'x', sizeof(big));
+		memcpy(big, "root = /", 8);
+		big[sizeof(big) - 2] = '\n';
+		big[sizeof(big) - 1] = '\0';
+		bad(big, "t.conf:1: line too long");
+	}
+}
+
+static void test_round_trip(void)
+{
+	struct config *c = parse("[arch]\nbios = a.0\n27 = r.efi\n[tftp]\n"
+				 "retries = 9\ninterface = x\n");
+	struct config *d;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	/* 'interface' is a global key: in [tftp] it is unknown. */
+	CHECK(c == NULL);
+	c = parse("interface = x\n[arch]\nbios = a.0\n27 = r.efi\n[tftp]\n"
+		  "retries = 9\n");
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	f = open_memstream(&text, &len);
+	config_print(c, f);
+	fclose(f);
+	d = parse(text);
+	CHECK(d != NULL);
+	if (d) {
+		CHECK(d->tftp_retries == 9 && !strcmp(d->boot[0], "a.0") &&
+		      !strcmp(d->boot[27], "r.efi") && d->n_ifaces == 1);
+		for (unsigned i = 0; i < ARCH_CODES; i++)
+			CHECK((c->boot[i] == NULL) == (d->boot[i] == NULL));
+	}
+	free(text);
+	config_free(c);
+	config_free(d);
+}
+
+static void test_overrides(void)
+{
+	struct config *c = config_defaults();
+	struct config_overrides o = { .root = "/r", .user = "u",
+				      .ifaces = { "a", "b" }, .n_ifaces = 2 };
+
+	CHECK(config_apply(c, &o, err, sizeof(err)) == 0);
+	CHECK(!strcmp(c->root, "/r") && !strcmp(c->user, "u") &&
+	      c->n_ifaces == 2);
+	o.root = "rel";
+	CHECK(config_apply(c, &o, err, sizeof(err)) < 0);
+	config_free(c);
+}
+
+int main(void)
+{
+	test_good();
+	test_bad();
+	test_round_trip();
+	test_overrides();
+	return check_done("config");
+}

@@ -1,2 +1,130 @@
+/* Unit tests of the proxy policy: whom to answer, with what, where to. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
 #include "check.h"
-int main(void) { return check_done("proxy"); }
+#include "config.h"
+#include "dhcp.h"
+#include "proxy.h"
+
+static struct dhcp_msg msg(uint8_t type, const char *cls, int arch)
+{
+	struct dhcp_msg m;
+	uint8_t b[400] = { BOOTREQUEST, 1, 6, 0 };
+	size_t n = 240;
+	const char *why;
+
+	memcpy(b + 236, "\x63\x82\x53\x63", 4);
+	b[n++] = OPT_MSG_TYPE;
+	b[n++] = 1;
+	b[n++] = type;
+	if (cls) {
+		b[n++] = OPT_VENDOR_CLASS;
+		b[n++] = (uint8_t)strlen(cls);
+		memcpy(b + n, cls, strlen(cls));
+		n += strlen(cls);
+	}
+	if (arch >= 0) {
+		b[n++] = OPT_CLIENT_ARCH;
+		b[n++] = 2;
+		b[n++] = (uint8_t)(arch >> 8);
+		b[n++] = (uint8_t)arch;
+	}
+	b[n++] = OPT_END;
+	dhcp_parse(&m, b, n, &why);
+	return m;
+}
+
+static struct sockaddr_in from_addr(const char *ip, unsigned port)
+{
+	struct sockaddr_in s = { .sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)port) };
+
+	inet_pton(AF_INET, ip, &s.sin_addr);
+	return s;
+}
+
+int main(void)
+{
+	struct config *c = config_defaults();
+	struct proxy_answer a;
+	struct in_addr srv;
+	struct sockaddr_in from = from_addr("0.0.0.0", 68);
+	struct sockaddr_in uni = from_addr("192.0.2.20", 4011);
+	struct dhcp_msg m;
+
+	inet_pton(AF_INET, "192.0.2.10", &srv);
+
+	m = msg(DHCPDISCOVER, "PXEClient:Arch:00000:UNDI:002001", 0);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "pxelinux.0"));
+	CHECK(a.reply.type == DHCPOFFER && a.broadcast);
+	CHECK(a.to.sin_addr.s_addr == htonl(INADDR_BROADCAST));
+	CHECK(ntohs(a.to.sin_port) == 68 && a.reply.pxe_options);
+
+	m = msg(DHCPDISCOVER, "PXEClient", 7);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "grubx64.efi"));
+	m = msg(DHCPDISCOVER, "PXEClient", 11);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "grubaa64.efi"));
+	m = msg(DHCPDISCOVER, "HTTPClient:Arch:00016", 16);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "http://192.0.2.10/grubx64.efi"));
+	CHECK(!strcmp(a.reply.vendor_class, "HTTPClient") &&
+	      !a.reply.pxe_options);
+	/* An HTTP client whose table entry is a bare file gets our URL. */
+	m = msg(DHCPDISCOVER, "HTTPClient", 7);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "http://192.0.2.10/grubx64.efi"));
+
+	/* Silence. */
+	m = msg(DHCPDISCOVER, "MSFT 5.0", 0);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NOT_PXE);
+	m = msg(DHCPDISCOVER, NULL, 0);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NOT_PXE);
+	m = msg(DHCPDISCOVER, "PXECli", 0);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NOT_PXE);
+	m = msg(DHCPREQUEST, "PXEClient", 0);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_MSG_TYPE);
+	m = msg(DHCPDISCOVER, "PXEClient", 0);
+	CHECK(proxy_decide(c, &m, 4011, &uni, srv, &a) == DROP_MSG_TYPE);
+	for (uint8_t t = DHCPOFFER; t <= DHCPINFORM; t++) {
+		if (t == DHCPREQUEST)
+			continue;
+		m = msg(t, "PXEClient", 0);
+		CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_MSG_TYPE);
+		CHECK(proxy_decide(c, &m, 4011, &uni, srv, &a) == DROP_MSG_TYPE);
+	}
+	m = msg(DHCPDISCOVER, "PXEClient", 2);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NO_BOOTFILE);
+	m = msg(DHCPDISCOVER, "PXEClient", 0x1234);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NO_BOOTFILE);
+	m = msg(DHCPDISCOVER, "PXEClient", 0);
+	m.op = BOOTREPLY;
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NOT_REQUEST);
+
+	/* No option 93: an old BIOS ROM. */
+	m = msg(DHCPDISCOVER, "PXEClient", -1);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(a.arch == 0);
+
+	/* 4011: ACK, unicast back to the sender. */
+	m = msg(DHCPREQUEST, "PXEClient", 7);
+	CHECK(proxy_decide(c, &m, 4011, &uni, srv, &a) == DROP_REASONS);
+	CHECK(a.reply.type == DHCPACK && !a.broadcast);
+	CHECK(a.to.sin_addr.s_addr == uni.sin_addr.s_addr &&
+	      a.to.sin_port == uni.sin_port);
+
+	/* Relay: back to giaddr on 67. */
+	m = msg(DHCPDISCOVER, "PXEClient", 0);
+	inet_pton(AF_INET, "198.51.100.1", &m.giaddr);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(a.to.sin_addr.s_addr == m.giaddr.s_addr &&
+	      ntohs(a.to.sin_port) == 67 && !a.broadcast);
+
+	config_free(c);
+	return check_done("proxy");
+}
