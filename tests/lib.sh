@@ -19,6 +19,10 @@ SRV_IP=192.0.2.10
 CLI_IP=192.0.2.20
 NS_SRV=pxsrv$$
 NS_CLI=pxcli$$
+NS_SW=pxsw$$
+NS_CORP=pxcorp$$
+CORP_IP=192.0.2.1
+CORP_PID=
 DAEMON_PID=
 TMP=$(mktemp -d /tmp/pxetest.XXXXXX)
 # The daemon drops to an unprivileged user: let it read its root.
@@ -36,8 +40,10 @@ in_cli() { ip netns exec "$NS_CLI" "$@"; }
 
 lab_cleanup() {
 	daemon_stop
-	ip netns del "$NS_SRV" 2>/dev/null
-	ip netns del "$NS_CLI" 2>/dev/null
+	[ -n "$CORP_PID" ] && kill "$CORP_PID" 2>/dev/null
+	for ns in "$NS_SRV" "$NS_CLI" "$NS_SW" "$NS_CORP"; do
+		ip netns del "$ns" 2>/dev/null
+	done
 	rm -rf "$TMP"
 }
 trap lab_cleanup EXIT
@@ -59,6 +65,41 @@ lab_up() {
 	ip -n "$NS_CLI" addr add $CLI_IP/24 dev eth0
 	# veth carrier takes a moment; DAD does not apply to IPv4.
 	sleep 0.2
+}
+
+# lab_up_switch: srv, cli and corp (192.0.2.1, for a plain DHCP server)
+# on one bridge, like a real segment; cli's eth0 has no address.
+lab_up_switch() {
+	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+	need ip
+	for ns in "$NS_SW" "$NS_SRV" "$NS_CLI" "$NS_CORP"; do
+		ip netns add "$ns" || fail "ip netns add $ns"
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_SW" link add br0 type bridge
+	ip -n "$NS_SW" link set br0 up
+	for ns in "$NS_SRV" "$NS_CLI" "$NS_CORP"; do
+		ip link add "p$ns" netns "$NS_SW" type veth peer name eth0 netns "$ns" ||
+			fail veth
+		ip -n "$NS_SW" link set "p$ns" master br0 up
+		ip -n "$ns" link set eth0 up
+	done
+	ip -n "$NS_SRV" addr add $SRV_IP/24 dev eth0
+	ip -n "$NS_CORP" addr add $CORP_IP/24 dev eth0
+	sleep 0.2
+}
+
+# corp_start: the "corporate" DHCP server, addresses and a router only,
+# nothing about booting (dnsmasq).
+corp_start() {
+	need dnsmasq
+	ip netns exec "$NS_CORP" dnsmasq -k --port=0 --conf-file=/dev/null \
+		--dhcp-range=192.0.2.100,192.0.2.199,255.255.255.0,10m \
+		--dhcp-option=3,$CORP_IP --dhcp-leasefile="$TMP/corp.leases" \
+		--pid-file= --interface=eth0 --bind-interfaces --log-dhcp \
+		--log-facility="$TMP/corp.log" &
+	CORP_PID=$!
+	sleep 0.3
 }
 
 # daemon_start [ARGS...]: pxeproxyd in srv, foreground, debug, root $ROOT,
