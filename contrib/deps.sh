@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs pxeproxyd's build dependencies and, with "test", what the test
+# suite uses (real clients and servers), on Debian as root.
+#   contrib/deps.sh build|test
+set -eu
+BUILD="build-essential autoconf automake pkg-config libev-dev libnl-3-dev
+ libnl-route-3-dev libcap-ng-dev"
+# Real peers for the integration tests: TFTP clients (tftp-hpa, busybox,
+# curl), DHCP clients (dhclient, udhcpc in busybox), a plain DHCP server
+# (dnsmasq), packet loss (nftables), the test tools (python3).
+TEST="tftp-hpa busybox-static curl dnsmasq-base isc-dhcp-client nftables
+ iproute2 python3 procps clang"
+case "${1:-build}" in
+build) PKGS=$BUILD ;;
+test) PKGS="$BUILD $TEST" ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+[ "$(id -u)" = 0 ] || { echo "$0: run as root (apt-get)" >&2; exit 1; }
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
