@@ -39,6 +39,20 @@ static void check_root_readable(struct pxe_ctx *ctx)
 		      ctx->cfg->root, ctx->cfg->user, ctx->cfg->root);
 }
 
+/* Started as a user with file capabilities (setcap
+ * cap_net_bind_service,cap_net_raw+ep): no chroot or user change is
+ * possible, but the capabilities go once the sockets are bound. */
+static void drop_caps_only(void)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		fatal("prctl(PR_SET_NO_NEW_PRIVS)");
+	capng_clear(CAPNG_SELECT_CAPS);
+	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
+		fatalx("cannot clear capabilities");
+	log_info("not started as root: no chroot, no user change; "
+		 "capabilities cleared");
+}
+
 void privs_drop(struct pxe_ctx *ctx)
 {
 	const struct config *c = ctx->cfg;
@@ -47,7 +61,7 @@ void privs_drop(struct pxe_ctx *ctx)
 	gid_t gid;
 
 	if (geteuid() != 0) {
-		log_info("not started as root: no chroot, no user change");
+		drop_caps_only();
 		return;
 	}
 	if (!ctx->no_drop) {

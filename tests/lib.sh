@@ -105,7 +105,8 @@ corp_start() {
 # daemon_start [ARGS...]: pxeproxyd in srv, foreground, debug, root $ROOT,
 # on eth0.  Waits until it logs "ready".
 daemon_start() {
-	in_srv "$PXEPROXYD" -f -d -r "$ROOT" -i eth0 "$@" >"$TMP/daemon.log" 2>&1 &
+	# Not through in_srv: $! must be the daemon itself (ip netns exec execs).
+	ip netns exec "$NS_SRV" "$PXEPROXYD" -f -d -r "$ROOT" -i eth0 "$@" >"$TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	for _ in $(seq 50); do
 		grep -q ' ready: ' "$TMP/daemon.log" 2>/dev/null && return 0
