@@ -47,6 +47,7 @@ static const struct key keys[] = {
 	{ "", "interface", K_IFACE, 0, 0, 0 },
 	{ "dhcp", "enable", K_BOOL, OFF(dhcp_enable), 0, 0 },
 	{ "dhcp", "reply-delay", K_UINT, OFF(reply_delay_ms), 0, 10000 },
+	{ "dhcp", "packet-fallback", K_BOOL, OFF(dhcp_packet_fallback), 0, 0 },
 	{ "tftp", "enable", K_BOOL, OFF(tftp_enable), 0, 0 },
 	{ "tftp", "port", K_UINT, OFF(tftp_port), 1, 65535 },
 	{ "tftp", "retransmit", K_UINT, OFF(tftp_timeout_ms), 50, 10000 },
@@ -72,6 +73,7 @@ struct config *config_defaults(void)
 	c->root = xstrdup("/srv/tftp");
 	c->user = xstrdup("pxeproxyd");
 	c->dhcp_enable = true;
+	c->dhcp_packet_fallback = true;
 	c->tftp_enable = true;
 	c->tftp_port = 69;
 	c->tftp_timeout_ms = 1000;

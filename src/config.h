@@ -21,6 +21,7 @@ struct config {
 	unsigned n_ifaces;     /* 0: every interface but loopback */
 
 	bool dhcp_enable;      /* proxyDHCP on 67 and 4011 */
+	bool dhcp_packet_fallback;      /* port 67 taken: packet socket */
 	unsigned reply_delay_ms;
 
 	bool tftp_enable;

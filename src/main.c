@@ -177,6 +177,10 @@ static void open_sockets(struct pxe_ctx *ctx)
 		errno = -err;
 		fatal("cannot bind UDP port %u for proxyDHCP%s", port,
 		      err == -EACCES ? " (needs root or CAP_NET_BIND_SERVICE)"
+		      : err == -EPERM ? " (port in use; the packet socket "
+					"needs CAP_NET_RAW)"
+		      : err == -EADDRINUSE ? " (in use by another server; "
+					     "see [dhcp] packet-fallback)"
 				     : "");
 	}
 	if (c->tftp_enable && (err = tftp_open(ctx)) < 0) {

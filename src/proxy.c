@@ -19,12 +19,14 @@
 #include "ctx.h"
 #include "log.h"
 #include "netif.h"
+#include "pktsock.h"
 #include "proxy.h"
 #include "udp.h"
 #include "util.h"
 
 struct proxy {
 	int fd67, fd4011;
+	bool raw67;             /* fd67 is a packet socket (port 67 taken) */
 	ev_io w67, w4011;
 };
 
@@ -175,7 +177,26 @@ static void count_drop(struct pxe_ctx *ctx, enum drop_reason why,
 		     detail ? ": " : "", detail ? detail : "");
 }
 
-static void send_answer(struct pxe_ctx *ctx, int fd, const struct dhcp_msg *m,
+/* On the packet socket only broadcasts can be framed (no ARP for a
+ * unicast); relays and clients with an address get it from 4011. */
+static ssize_t send_reply(struct proxy *p, unsigned port,
+			  const struct proxy_answer *a, int ifindex,
+			  const uint8_t *out, size_t len)
+{
+	if (port == PXE_BOOT_PORT)
+		return udp_send(p->fd4011, out, len, &a->to, ifindex,
+				a->reply.server);
+	if (!p->raw67)
+		return udp_send(p->fd67, out, len, &a->to, ifindex,
+				a->reply.server);
+	if (a->broadcast)
+		return pktsock_send_broadcast(p->fd67, ifindex,
+					      a->reply.server, out, len);
+	return udp_send(p->fd4011, out, len, &a->to, ifindex, a->reply.server);
+}
+
+static void send_answer(struct pxe_ctx *ctx, unsigned port,
+			const struct dhcp_msg *m,
 			const struct proxy_answer *a, int ifindex,
 			const char *ifname)
 {
@@ -189,7 +210,7 @@ static void send_answer(struct pxe_ctx *ctx, int fd, const struct dhcp_msg *m,
 		log_warnx_rl("%s: %s: reply does not fit a packet", ifname, mac);
 		return;
 	}
-	n = udp_send(fd, out, (size_t)len, &a->to, ifindex, a->reply.server);
+	n = send_reply(ctx->proxy, port, a, ifindex, out, (size_t)len);
 	inet_ntop(AF_INET, &a->reply.server, srv, sizeof(srv));
 	inet_ntop(AF_INET, &a->to.sin_addr, dst, sizeof(dst));
 	if (n < 0) {
@@ -207,7 +228,7 @@ static void send_answer(struct pxe_ctx *ctx, int fd, const struct dhcp_msg *m,
 		 dhcp_type_name(a->reply.type), a->bootfile, srv, dst);
 }
 
-static void handle_packet(struct pxe_ctx *ctx, int fd, unsigned port,
+static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 			  const uint8_t *buf, size_t len,
 			  const struct udp_meta *meta)
 {
@@ -234,21 +255,42 @@ static void handle_packet(struct pxe_ctx *ctx, int fd, unsigned port,
 	r = proxy_decide(ctx->cfg, &m, port, &meta->from, server, &a);
 	if (r != DROP_REASONS)
 		return count_drop(ctx, r, ifname, &meta->from, NULL);
-	send_answer(ctx, fd, &m, &a, meta->ifindex, ifname);
+	send_answer(ctx, port, &m, &a, meta->ifindex, ifname);
+}
+
+/* One datagram from either kind of socket: 0 handled or skipped, <0
+ * when the socket is drained or failed. */
+static ssize_t receive_one(struct proxy *p, int fd, unsigned port,
+			   uint8_t *buf, size_t cap, struct udp_meta *meta,
+			   const uint8_t **payload)
+{
+	size_t plen;
+	ssize_t n;
+
+	if (port == DHCP_SERVER_PORT && p->raw67) {
+		n = pktsock_recv(fd, buf, cap, meta, payload, &plen);
+		return n == -EINVAL ? 0 : n;
+	}
+	n = udp_recv(fd, buf, cap, meta);
+	*payload = buf;
+	return n;
 }
 
 static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct pxe_ctx *ctx = w->data;
-	unsigned port = w == &ctx->proxy->w67 ? DHCP_SERVER_PORT
-					       : PXE_BOOT_PORT;
-	/* One more than the largest accepted, to see truncation. */
-	uint8_t buf[DHCP_MAX_LEN + 1];
+	struct proxy *p = ctx->proxy;
+	unsigned port = w == &p->w67 ? DHCP_SERVER_PORT : PXE_BOOT_PORT;
+	/* Room for IP and UDP headers (packet socket) and one byte more
+	 * than the largest accepted request, to see truncation. */
+	uint8_t buf[IPUDP_HDR_LEN + 40 + DHCP_MAX_LEN + 1];
+	const uint8_t *payload;
 	struct udp_meta meta;
 
 	/* Drain a few per wake-up, not all: TFTP and HTTP share the loop. */
 	for (int i = 0; i < 32; i++) {
-		ssize_t n = udp_recv(w->fd, buf, sizeof(buf), &meta);
+		ssize_t n = receive_one(p, w->fd, port, buf, sizeof(buf),
+					&meta, &payload);
 
 		if (n < 0) {
 			if (n != -EAGAIN && n != -EINTR)
@@ -256,9 +298,11 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 					     strerror((int)-n));
 			return;
 		}
+		if (n == 0 && p->raw67 && port == DHCP_SERVER_PORT)
+			continue;
 		if ((size_t)n > DHCP_MAX_LEN)
 			meta.truncated = true;
-		handle_packet(ctx, w->fd, port, buf, (size_t)n, &meta);
+		handle_packet(ctx, port, payload, (size_t)n, &meta);
 	}
 }
 
@@ -269,6 +313,13 @@ int proxy_open(struct pxe_ctx *ctx, unsigned *port)
 
 	*port = DHCP_SERVER_PORT;
 	p->fd67 = udp_bind(any, DHCP_SERVER_PORT, true);
+	if (p->fd67 == -EADDRINUSE && ctx->cfg->dhcp_packet_fallback) {
+		log_notice("UDP port 67 is held by another server (a DHCP "
+			   "server on this host?): receiving PXE requests "
+			   "through a packet socket instead");
+		p->fd67 = pktsock_open();
+		p->raw67 = true;
+	}
 	if (p->fd67 < 0) {
 		int err = p->fd67;
 
