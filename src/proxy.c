@@ -24,10 +24,28 @@
 #include "udp.h"
 #include "util.h"
 
+/* Replies held back by [dhcp] reply-delay; bounded so that a flood
+ * cannot make memory grow. */
+#define PROXY_MAX_DELAYED 1024
+
+struct delayed {
+	ev_timer timer;
+	struct pxe_ctx *ctx;
+	unsigned port;
+	int ifindex;
+	char ifname[IF_NAMESIZE];
+	struct proxy_answer a;
+	size_t len;
+	uint8_t out[DHCP_MAX_LEN];
+	struct delayed *next, *prev;
+};
+
 struct proxy {
 	int fd67, fd4011;
 	bool raw67;             /* fd67 is a packet socket (port 67 taken) */
 	ev_io w67, w4011;
+	struct delayed *delayed;
+	unsigned n_delayed;
 };
 
 static const char *const drop_names[DROP_REASONS] = {
@@ -195,22 +213,11 @@ static ssize_t send_reply(struct proxy *p, unsigned port,
 	return udp_send(p->fd4011, out, len, &a->to, ifindex, a->reply.server);
 }
 
-static void send_answer(struct pxe_ctx *ctx, unsigned port,
-			const struct dhcp_msg *m,
-			const struct proxy_answer *a, int ifindex,
-			const char *ifname)
+static void log_sent(struct pxe_ctx *ctx, const struct proxy_answer *a,
+		     const char *mac, const char *ifname, ssize_t n)
 {
-	uint8_t out[DHCP_MAX_LEN];
-	char mac[64], srv[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
-	int len = dhcp_build_reply(m, &a->reply, out, sizeof(out));
-	ssize_t n;
+	char srv[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
 
-	mac_str(m, mac, sizeof(mac));
-	if (len < 0) {
-		log_warnx_rl("%s: %s: reply does not fit a packet", ifname, mac);
-		return;
-	}
-	n = send_reply(ctx->proxy, port, a, ifindex, out, (size_t)len);
 	inet_ntop(AF_INET, &a->reply.server, srv, sizeof(srv));
 	inet_ntop(AF_INET, &a->to.sin_addr, dst, sizeof(dst));
 	if (n < 0) {
@@ -226,6 +233,85 @@ static void send_answer(struct pxe_ctx *ctx, unsigned port,
 	log_info("%s: %s arch %u (%s) %s: %s %s from %s to %s", ifname, mac,
 		 a->arch, arch_name(a->arch), a->reply.vendor_class,
 		 dhcp_type_name(a->reply.type), a->bootfile, srv, dst);
+}
+
+static void delayed_free(struct pxe_ctx *ctx, struct delayed *d)
+{
+	struct proxy *p = ctx->proxy;
+
+	ev_timer_stop(ctx->loop, &d->timer);
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		p->delayed = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	p->n_delayed--;
+	free(d);
+}
+
+static void on_delay_done(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct delayed *d = w->data;
+	struct pxe_ctx *ctx = d->ctx;
+	ssize_t n = send_reply(ctx->proxy, d->port, &d->a, d->ifindex, d->out,
+			       d->len);
+
+	log_sent(ctx, &d->a, d->a.mac, d->ifname, n);
+	delayed_free(ctx, d);
+}
+
+static void send_later(struct pxe_ctx *ctx, unsigned port,
+		       const struct proxy_answer *a, int ifindex,
+		       const char *ifname, const uint8_t *out, size_t len)
+{
+	struct proxy *p = ctx->proxy;
+	struct delayed *d;
+
+	if (p->n_delayed >= PROXY_MAX_DELAYED ||
+	    !(d = calloc(1, sizeof(*d)))) {
+		log_warnx_rl("too many delayed replies; dropping one");
+		return;
+	}
+	d->ctx = ctx;
+	d->port = port;
+	d->ifindex = ifindex;
+	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	d->a = *a;
+	/* The copy's bootfile must point into the copy. */
+	d->a.reply.bootfile = d->a.bootfile;
+	d->len = len;
+	memcpy(d->out, out, len);
+	d->next = p->delayed;
+	if (d->next)
+		d->next->prev = d;
+	p->delayed = d;
+	p->n_delayed++;
+	ev_timer_init(&d->timer, on_delay_done,
+		      ctx->cfg->reply_delay_ms / 1000.0, 0);
+	d->timer.data = d;
+	ev_timer_start(ctx->loop, &d->timer);
+}
+
+static void send_answer(struct pxe_ctx *ctx, unsigned port,
+			const struct dhcp_msg *m, struct proxy_answer *a,
+			int ifindex, const char *ifname)
+{
+	uint8_t out[DHCP_MAX_LEN];
+	int len = dhcp_build_reply(m, &a->reply, out, sizeof(out));
+
+	mac_str(m, a->mac, sizeof(a->mac));
+	if (len < 0) {
+		log_warnx_rl("%s: %s: reply does not fit a packet", ifname,
+			     a->mac);
+		return;
+	}
+	if (ctx->cfg->reply_delay_ms) {
+		send_later(ctx, port, a, ifindex, ifname, out, (size_t)len);
+		return;
+	}
+	log_sent(ctx, a, a->mac, ifname,
+		 send_reply(ctx->proxy, port, a, ifindex, out, (size_t)len));
 }
 
 static void handle_packet(struct pxe_ctx *ctx, unsigned port,
@@ -354,6 +440,8 @@ void proxy_close(struct pxe_ctx *ctx)
 
 	if (!p)
 		return;
+	while (p->delayed)
+		delayed_free(ctx, p->delayed);
 	ev_io_stop(ctx->loop, &p->w67);
 	ev_io_stop(ctx->loop, &p->w4011);
 	close(p->fd67);

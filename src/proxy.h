@@ -19,6 +19,7 @@ struct proxy_answer {
 	char bootfile[256];
 	struct sockaddr_in to;          /* where the reply goes */
 	bool broadcast;                 /* to 255.255.255.255 on the iface */
+	char mac[64];                   /* the client's, for log lines */
 };
 
 /* Returns DROP_REASONS when the request gets an answer (filled in a),
