@@ -30,6 +30,9 @@ struct pxe_ctx {
 	struct tftp *tftp;
 	struct http *http;
 
+	int monitor_fd;                 /* to the monitor; -1: none */
+	ev_io monitor_io;
+
 	ev_signal sig_term, sig_int, sig_hup;
 	struct stats stats;
 };

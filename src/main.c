@@ -23,9 +23,11 @@
 #include "ctx.h"
 #include "http.h"
 #include "log.h"
+#include "monitor.h"
 #include "netif.h"
 #include "privs.h"
 #include "proxy.h"
+#include "reload.h"
 #include "tftp.h"
 #include "util.h"
 
@@ -140,23 +142,6 @@ static void parse_args(struct pxe_ctx *ctx, struct args *a, int argc,
 	}
 }
 
-/* File (if any) over the defaults, then the command line over both. */
-static struct config *load_config(struct pxe_ctx *ctx, char *err,
-				  size_t errlen)
-{
-	struct config *c;
-
-	if (ctx->config_path)
-		c = config_load(ctx->config_path, err, errlen);
-	else
-		c = config_defaults();
-	if (c && config_apply(c, &ctx->over, err, errlen) < 0) {
-		config_free(c);
-		return NULL;
-	}
-	return c;
-}
-
 static void open_root(struct pxe_ctx *ctx)
 {
 	ctx->root_fd = open(ctx->cfg->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -197,55 +182,19 @@ static void open_sockets(struct pxe_ctx *ctx)
 	}
 }
 
-/* Settings that only take effect at start: sockets are bound and the
- * root is chrooted by then. */
-static bool needs_restart(const struct config *old, const struct config *new)
-{
-	return strcmp(old->root, new->root) || strcmp(old->user, new->user) ||
-	       old->dhcp_enable != new->dhcp_enable ||
-	       old->tftp_enable != new->tftp_enable ||
-	       old->tftp_port != new->tftp_port ||
-	       old->http_enable != new->http_enable ||
-	       old->http_port != new->http_port ||
-	       old->http_addr.s_addr != new->http_addr.s_addr;
-}
-
-static void reload(struct pxe_ctx *ctx)
-{
-	char err[1024];
-	struct config *c = load_config(ctx, err, sizeof(err));
-
-	if (!c) {
-		log_warnx("reload refused, old config stays in force: %s", err);
-		return;
-	}
-	if (needs_restart(ctx->cfg, c))
-		log_warnx("reload: root, user, ports and enable switches "
-			  "change only at restart; the rest is applied");
-	/* Keep what is bound and chrooted; take everything else. */
-	free(c->root);
-	free(c->user);
-	c->root = xstrdup(ctx->cfg->root);
-	c->user = xstrdup(ctx->cfg->user);
-	c->dhcp_enable = ctx->cfg->dhcp_enable;
-	c->tftp_enable = ctx->cfg->tftp_enable;
-	c->tftp_port = ctx->cfg->tftp_port;
-	c->http_enable = ctx->cfg->http_enable;
-	c->http_port = ctx->cfg->http_port;
-	c->http_addr = ctx->cfg->http_addr;
-	config_free(ctx->cfg);
-	ctx->cfg = c;
-	log_info("config reloaded from %s",
-		 ctx->config_path ? ctx->config_path : "built-in defaults");
-	netif_log_served(ctx);
-}
-
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct pxe_ctx *ctx = w->data;
 
 	if (w->signum == SIGHUP) {
-		reload(ctx);
+		char err[1024];
+
+		/* Chrooted, the file is out of reach: the monitor reads it. */
+		if (ctx->monitor_fd >= 0)
+			monitor_request_reload(ctx);
+		else
+			reload_apply(ctx, reload_load(ctx, err, sizeof(err)),
+				     err);
 		return;
 	}
 	log_info("%s: exiting", strsignal(w->signum));
@@ -266,6 +215,7 @@ static void watch_signals(struct pxe_ctx *ctx)
 
 static void start_serving(struct pxe_ctx *ctx)
 {
+	monitor_start(ctx);
 	netif_start(ctx);
 	if (ctx->proxy)
 		proxy_start(ctx);
@@ -290,21 +240,42 @@ static void shut_down(struct pxe_ctx *ctx)
 	tftp_close(ctx);
 	proxy_close(ctx);
 	netif_close(ctx);
+	monitor_close(ctx);
 	config_free(ctx->cfg);
 	close(ctx->root_fd);
 	ev_loop_destroy(ctx->loop);
 }
 
+/* A relative -c path must survive daemon()'s chdir("/") for reloads. */
+static void absolute_config_path(struct pxe_ctx *ctx, bool given)
+{
+	static char abs[4096];
+
+	if (!given) {
+		if (access(DEFAULT_CONFIG, F_OK) == 0)
+			ctx->config_path = DEFAULT_CONFIG;
+		return;
+	}
+	if (realpath(ctx->config_path, abs))
+		ctx->config_path = abs;
+}
+
+/* Chrooted workers cannot read the config again: split off a monitor
+ * that can (see monitor.c). */
+static bool wants_monitor(const struct pxe_ctx *ctx)
+{
+	return geteuid() == 0 && !ctx->no_chroot;
+}
+
 int main(int argc, char **argv)
 {
-	struct pxe_ctx ctx = { .root_fd = -1 };
+	struct pxe_ctx ctx = { .root_fd = -1, .monitor_fd = -1 };
 	struct args a = { 0 };
 	char err[1024];
 
 	parse_args(&ctx, &a, argc, argv);
-	if (!a.config_given && access(DEFAULT_CONFIG, F_OK) == 0)
-		ctx.config_path = DEFAULT_CONFIG;
-	ctx.cfg = load_config(&ctx, err, sizeof(err));
+	absolute_config_path(&ctx, a.config_given);
+	ctx.cfg = reload_load(&ctx, err, sizeof(err));
 	if (!ctx.cfg) {
 		fprintf(stderr, "pxeproxyd: %s\n", err);
 		return 1;
@@ -322,9 +293,13 @@ int main(int argc, char **argv)
 		fatalx("cannot start the event loop");
 	open_root(&ctx);
 	open_sockets(&ctx);
-	privs_drop(&ctx);
 	if (!ctx.foreground && daemon(0, 0) < 0)
 		fatal("daemon");
+	if (wants_monitor(&ctx))
+		monitor_split(&ctx);
+	/* libev must know that this process is not the one that made it. */
+	ev_loop_fork(ctx.loop);
+	privs_drop(&ctx, true);
 	watch_signals(&ctx);
 	start_serving(&ctx);
 	ev_run(ctx.loop, 0);

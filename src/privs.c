@@ -17,7 +17,7 @@
 #include "log.h"
 #include "privs.h"
 
-static const struct passwd *find_user(const char *name)
+static const struct passwd *find_user(const char *name, bool quiet)
 {
 	const struct passwd *pw = getpwnam(name);
 
@@ -25,7 +25,7 @@ static const struct passwd *find_user(const char *name)
 		return pw;
 	/* The default user may not exist on a hand-built install. */
 	pw = getpwnam("nobody");
-	if (pw)
+	if (pw && !quiet)
 		log_warnx("user pxeproxyd does not exist; running as nobody "
 			  "(create it: adduser --system --group pxeproxyd)");
 	return pw;
@@ -53,7 +53,7 @@ static void drop_caps_only(void)
 		 "capabilities cleared");
 }
 
-void privs_drop(struct pxe_ctx *ctx)
+void privs_drop(struct pxe_ctx *ctx, bool chroot_too)
 {
 	const struct config *c = ctx->cfg;
 	const struct passwd *pw = NULL;
@@ -65,7 +65,7 @@ void privs_drop(struct pxe_ctx *ctx)
 		return;
 	}
 	if (!ctx->no_drop) {
-		pw = find_user(c->user);
+		pw = find_user(c->user, !chroot_too);
 		if (!pw)
 			fatalx("user %s does not exist (set 'user =' in the "
 			       "config or -u)", c->user);
@@ -75,7 +75,9 @@ void privs_drop(struct pxe_ctx *ctx)
 	}
 	uid = pw ? pw->pw_uid : 0;
 	gid = pw ? pw->pw_gid : 0;
-	if (ctx->no_chroot) {
+	if (!chroot_too) {
+		/* the monitor: stays outside, says nothing */
+	} else if (ctx->no_chroot) {
 		log_warnx("WARNING: --no-chroot: the boot root is enforced by "
 			  "openat2 only; for debugging, not for production");
 	} else {
@@ -85,6 +87,8 @@ void privs_drop(struct pxe_ctx *ctx)
 			fatal("chdir / in %s", c->root);
 	}
 	if (ctx->no_drop) {
+		if (!chroot_too)
+			return;
 		log_warnx("WARNING: --no-drop: still root with every "
 			  "capability; for debugging, not for production");
 		return;
@@ -99,6 +103,8 @@ void privs_drop(struct pxe_ctx *ctx)
 	/* Proof, as smcroute does: root must be out of reach now. */
 	if (setuid(0) == 0 || seteuid(0) == 0)
 		fatalx("privilege drop did not hold: setuid(0) succeeded");
+	if (!chroot_too)
+		return;
 	check_root_readable(ctx);
 	log_info("running as %s (uid %u, gid %u)%s, no capabilities",
 		 pw->pw_name, (unsigned)uid, (unsigned)gid,

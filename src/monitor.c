@@ -1,0 +1,243 @@
+/* Privilege separation for one job: re-reading the config.
+ *
+ * The worker is chrooted into the boot root, where the config file is not
+ * (and must not be: the root is served to anyone by TFTP and HTTP).  So
+ * before the chroot the process splits: the worker serves, and the
+ * monitor, with the same unprivileged user and no capabilities but the
+ * real root directory, waits for SIGHUP (or a reload request byte from
+ * the worker), reads the file and writes "<u32 length><text>" to the
+ * worker.  The monitor reads nothing from the network and nothing from
+ * the worker but that one byte; when the worker exits, so does it, with
+ * the worker's status.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "http.h"
+#include "log.h"
+#include "monitor.h"
+#include "netif.h"
+#include "privs.h"
+#include "proxy.h"
+#include "reload.h"
+#include "tftp.h"
+#include "util.h"
+
+/* Matches the config parser's own limit. */
+#define MONITOR_MAX_TEXT (1024 * 1024)
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Monitor: read the file and send it; a file that cannot be read is
+ * reported here and nothing is sent (the old config stays). */
+static void send_config(const char *path, int fd)
+{
+	char *text = NULL;
+	uint32_t len = 0;
+	FILE *f;
+	size_t n = 0;
+
+	if (path) {
+		if (!(f = fopen(path, "re"))) {
+			log_warn("reload refused, old config stays in force: "
+				 "%s", path);
+			return;
+		}
+		text = malloc(MONITOR_MAX_TEXT + 1);
+		n = text ? fread(text, 1, MONITOR_MAX_TEXT + 1, f) : 0;
+		fclose(f);
+		if (!text || n > MONITOR_MAX_TEXT) {
+			log_warnx("reload refused, old config stays in force: "
+				  "%s: larger than 1 MB", path);
+			free(text);
+			return;
+		}
+		len = (uint32_t)n;
+	}
+	if (write_all(fd, &len, sizeof(len)) < 0 ||
+	    write_all(fd, text, len) < 0)
+		log_warn("reload: writing to the worker");
+	free(text);
+}
+
+static void close_inherited(struct pxe_ctx *ctx)
+{
+	http_close(ctx);
+	tftp_close(ctx);
+	proxy_close(ctx);
+	netif_close(ctx);
+	close(ctx->root_fd);
+	ctx->root_fd = -1;
+}
+
+static int wait_status(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	log_warnx("worker killed by signal %d", WTERMSIG(st));
+	return 128 + WTERMSIG(st);
+}
+
+static __attribute__((noreturn)) void run_monitor(struct pxe_ctx *ctx,
+						   pid_t worker, int fd)
+{
+	struct pollfd pf[2];
+	sigset_t set;
+	int sfd;
+
+	close_inherited(ctx);
+	privs_drop(ctx, false);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
+		fatal("monitor: signalfd");
+	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pf[1] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	for (;;) {
+		struct signalfd_siginfo si;
+		char byte;
+		int st;
+
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("monitor: poll");
+		}
+		if ((pf[1].revents & POLLIN) && read(fd, &byte, 1) == 1)
+			send_config(ctx->config_path, fd);
+		else if (pf[1].revents & (POLLHUP | POLLERR | POLLIN))
+			pf[1].fd = -1;          /* worker gone: wait for it */
+		if (!(pf[0].revents & POLLIN) ||
+		    read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGHUP)
+			send_config(ctx->config_path, fd);
+		else if (si.ssi_signo != SIGCHLD)
+			kill(worker, (int)si.ssi_signo);
+		else if (waitpid(worker, &st, WNOHANG) == worker)
+			exit(wait_status(st));
+	}
+}
+
+void monitor_split(struct pxe_ctx *ctx)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		fatal("socketpair");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid > 0) {
+		close(sv[1]);
+		run_monitor(ctx, pid, sv[0]);
+	}
+	close(sv[0]);
+	ctx->monitor_fd = sv[1];
+}
+
+static void on_monitor(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct pxe_ctx *ctx = w->data;
+	char err[1024];
+	uint32_t len;
+	char *text;
+
+	/* The monitor writes each message whole and at once: blocking
+	 * reads of it are short. */
+	if (read_all(w->fd, &len, sizeof(len)) < 0 || len > MONITOR_MAX_TEXT ||
+	    !(text = calloc(1, (size_t)len + 1))) {
+		log_warnx("monitor process gone: exiting");
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	if (read_all(w->fd, text, len) < 0) {
+		free(text);
+		log_warnx("monitor process gone: exiting");
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	if (memchr(text, '\0', len)) {
+		reload_apply(ctx, NULL, "config file contains a NUL byte");
+	} else {
+		struct config *c = reload_parse(ctx, text, err, sizeof(err));
+
+		reload_apply(ctx, c, err);
+	}
+	free(text);
+}
+
+void monitor_start(struct pxe_ctx *ctx)
+{
+	if (ctx->monitor_fd < 0)
+		return;
+	ev_io_init(&ctx->monitor_io, on_monitor, ctx->monitor_fd, EV_READ);
+	ctx->monitor_io.data = ctx;
+	ev_io_start(ctx->loop, &ctx->monitor_io);
+}
+
+/* Worker side of SIGHUP: ask the monitor, which can read the file. */
+void monitor_request_reload(struct pxe_ctx *ctx)
+{
+	char byte = 'R';
+
+	if (write_all(ctx->monitor_fd, &byte, 1) < 0)
+		log_warn("asking the monitor to reload");
+}
+
+void monitor_close(struct pxe_ctx *ctx)
+{
+	if (ctx->monitor_fd < 0)
+		return;
+	ev_io_stop(ctx->loop, &ctx->monitor_io);
+	close(ctx->monitor_fd);
+	ctx->monitor_fd = -1;
+}

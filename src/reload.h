@@ -1,0 +1,22 @@
+/* The config in force: loading it (file over defaults, command line over
+ * both) and swapping in a new one on SIGHUP. */
+#ifndef PXE_RELOAD_H
+#define PXE_RELOAD_H
+
+#include <stddef.h>
+
+struct pxe_ctx;
+struct config;
+
+/* ctx->config_path (or the defaults) plus the command line.  NULL with
+ * "file:line: what" in err on error. */
+struct config *reload_load(struct pxe_ctx *ctx, char *err, size_t errlen);
+
+/* Same, from text already read (by the monitor, outside the chroot). */
+struct config *reload_parse(struct pxe_ctx *ctx, const char *text, char *err,
+			    size_t errlen);
+
+/* Swap c in (NULL: refused, err says why; the old one stays). */
+void reload_apply(struct pxe_ctx *ctx, struct config *c, const char *err);
+
+#endif
