@@ -122,12 +122,13 @@ static char *trim(char *s)
 	return s;
 }
 
-/* '#' starts a comment at the start of a line or after a blank, so that
- * a URL with a '#' in it survives. */
+/* '#' starts a comment at the start of a line, after a blank or right
+ * after '=', so that a URL with a '#' in it survives. */
 static void strip_comment(char *s)
 {
 	for (char *p = s; *p; p++) {
-		if (*p == '#' && (p == s || isspace((unsigned char)p[-1]))) {
+		if (*p == '#' && (p == s || isspace((unsigned char)p[-1]) ||
+				  p[-1] == '=')) {
 			*p = '\0';
 			return;
 		}
@@ -158,7 +159,10 @@ static int parse_bool(const char *v, bool *out)
 static int add_iface(struct config *c, const char *name, char *err,
 		     size_t errlen)
 {
-	if (strlen(name) >= 16 || !printable(name) || !*name)
+	/* What Linux accepts (dev_valid_name), less what would not survive
+	 * this file's own syntax. */
+	if (strlen(name) >= 16 || !printable(name) || !*name ||
+	    strpbrk(name, "/:#=") || !strcmp(name, ".") || !strcmp(name, ".."))
 		return fmt(err, errlen, "bad interface name '%s'", name), -1;
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		if (!strcmp(c->ifaces[i], name))

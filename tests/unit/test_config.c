@@ -84,6 +84,10 @@ static void test_bad(void)
 	bad("[arch]\nmars = x.efi\n", "t.conf:2: unknown architecture 'mars'");
 	bad("[arch]\n64 = x.efi\n", "t.conf:2: unknown architecture '64'");
 	bad("interface = abcdefghijklmnopq\n", "t.conf:1: bad interface name");
+	bad("interface = a/b\n", "t.conf:1: bad interface name");
+	bad("interface = ..\n", "t.conf:1: bad interface name");
+	/* found by fuzzing: '#' right after '=' is a comment, not a value */
+	bad("interface =# eth0\n", "t.conf:1: missing value for 'interface'");
 	bad("user = two words\n", "t.conf:1: 'user' needs a value without blanks");
 	{
 		char big[700];
