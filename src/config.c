@@ -107,6 +107,12 @@ void config_free(struct config *c)
 		free(c->ifaces[i]);
 	for (unsigned i = 0; i < ARCH_CODES; i++)
 		free(c->boot[i]);
+	for (unsigned i = 0; i < c->n_rules; i++) {
+		free(c->rules[i].name);
+		free(c->rules[i].vendor);
+		free(c->rules[i].user_class);
+		free(c->rules[i].boot);
+	}
 	free(c);
 }
 
@@ -261,8 +267,31 @@ static const struct key *find_key(const char *section, const char *name)
 	return NULL;
 }
 
-static int parse_section(char *line, char *section, size_t cap,
-			 char *err, size_t errlen)
+static int start_rule(struct config *c, const char *name, unsigned lineno,
+		      char *err, size_t errlen)
+{
+	struct rule *r;
+
+	if (!*name || !printable(name) || strlen(name) > 64)
+		return fmt(err, errlen, "a rule needs a name without blanks: "
+			   "[rule NAME]"), -1;
+	for (unsigned i = 0; i < c->n_rules; i++)
+		if (!strcmp(c->rules[i].name, name))
+			return fmt(err, errlen, "rule '%s' already defined at "
+				   "line %u", name, c->rules[i].line), -1;
+	if (c->n_rules >= CONF_MAX_RULES)
+		return fmt(err, errlen, "more than %d rules", CONF_MAX_RULES),
+		       -1;
+	r = &c->rules[c->n_rules++];
+	memset(r, 0, sizeof(*r));
+	r->name = xstrdup(name);
+	r->line = lineno;
+	r->ipxe = -1;
+	return 0;
+}
+
+static int parse_section(struct config *c, char *line, char *section,
+			 size_t cap, unsigned lineno, char *err, size_t errlen)
 {
 	size_t len = strlen(line);
 	char *name;
@@ -271,15 +300,127 @@ static int parse_section(char *line, char *section, size_t cap,
 		return fmt(err, errlen, "section header without ']'"), -1;
 	line[len - 1] = '\0';
 	name = trim(line + 1);
+	if (!strncmp(name, "rule", 4) && (!name[4] || isspace((unsigned char)name[4]))) {
+		if (start_rule(c, trim(name + 4), lineno, err, errlen) < 0)
+			return -1;
+		return strlcpy_chk(section, "rule", cap);
+	}
 	for (size_t i = 1; i < ARRAY_SIZE(sections); i++)
 		if (!strcmp(name, sections[i]))
 			return strlcpy_chk(section, name, cap);
 	return fmt(err, errlen, "unknown section [%s] (known: dhcp, tftp, "
-		   "http, arch)", name), -1;
+		   "http, arch, rule NAME)", name), -1;
+}
+
+/* "52:54:00:12:34:56" exact, "52:54:00" or "52:54:00:*" a prefix. */
+static int parse_mac(const char *v, uint8_t *mac, unsigned *len)
+{
+	unsigned n = 0;
+
+	while (*v) {
+		unsigned hi, lo;
+
+		if (!strcmp(v, "*"))
+			break;
+		if (n == 16 || !isxdigit((unsigned char)v[0]) ||
+		    !isxdigit((unsigned char)v[1]))
+			return -EINVAL;
+		hi = (unsigned)(isdigit((unsigned char)v[0]) ? v[0] - '0' : (tolower((unsigned char)v[0]) - 'a' + 10));
+		lo = (unsigned)(isdigit((unsigned char)v[1]) ? v[1] - '0' : (tolower((unsigned char)v[1]) - 'a' + 10));
+		mac[n++] = (uint8_t)(hi << 4 | lo);
+		v += 2;
+		if (*v == ':' || *v == '-')
+			v++;
+		else if (*v)
+			return -EINVAL;
+	}
+	if (n == 0)
+		return -EINVAL;
+	*len = n;
+	return 0;
+}
+
+static int parse_arch_list(char *v, uint64_t *mask, char *err, size_t errlen)
+{
+	char *save = NULL;
+
+	*mask = 0;
+	for (char *t = strtok_r(v, " ,\t", &save); t;
+	     t = strtok_r(NULL, " ,\t", &save)) {
+		unsigned codes[4];
+		size_t n = arch_parse(t, codes, ARRAY_SIZE(codes));
+
+		if (n == 0)
+			return fmt(err, errlen, "unknown architecture '%s'", t),
+			       -1;
+		for (size_t i = 0; i < n; i++)
+			*mask |= UINT64_C(1) << codes[i];
+	}
+	return 0;
+}
+
+static int set_action(struct rule *r, enum rule_action a, const char *v,
+		      char *err, size_t errlen)
+{
+	if (r->action != RULE_NONE)
+		return fmt(err, errlen, "rule '%s' has more than one action "
+			   "(boot, script, ignore)", r->name), -1;
+	if (a != RULE_IGNORE && check_boot(v, err, errlen) < 0)
+		return -1;
+	if (a == RULE_SCRIPT && strncmp(v, "http://", 7) &&
+	    strncmp(v, "https://", 8))
+		return fmt(err, errlen, "script must be an http:// URL, not "
+			   "'%s'", v), -1;
+	r->action = a;
+	r->boot = a == RULE_IGNORE ? NULL : xstrdup(v);
+	return 0;
+}
+
+static int set_rule_key(struct rule *r, const char *k, char *v, char *err,
+			size_t errlen)
+{
+	bool b;
+
+	if (!strcmp(k, "mac")) {
+		if (parse_mac(v, r->mac, &r->mac_len) < 0)
+			return fmt(err, errlen, "bad MAC address '%s' (as "
+				   "52:54:00:12:34:56, or a prefix such as "
+				   "52:54:00:*)", v), -1;
+		return 0;
+	}
+	if (!strcmp(k, "arch"))
+		return parse_arch_list(v, &r->arch_mask, err, errlen);
+	if (!strcmp(k, "vendor-class") || !strcmp(k, "user-class")) {
+		char **dst = k[0] == 'v' ? &r->vendor : &r->user_class;
+
+		if (!printable(v))
+			return fmt(err, errlen, "'%s' needs a value without "
+				   "blanks", k), -1;
+		free(*dst);
+		*dst = xstrdup(v);
+		return 0;
+	}
+	if (!strcmp(k, "ipxe") || !strcmp(k, "ignore")) {
+		if (parse_bool(v, &b) < 0)
+			return fmt(err, errlen, "bad value '%s' for '%s': "
+				   "expected yes or no", v, k), -1;
+		if (k[1] == 'p')
+			r->ipxe = b;
+		else if (b)
+			return set_action(r, RULE_IGNORE, v, err, errlen);
+		return 0;
+	}
+	if (!strcmp(k, "boot"))
+		return set_action(r, RULE_BOOT, v, err, errlen);
+	if (!strcmp(k, "script"))
+		return set_action(r, RULE_SCRIPT, v, err, errlen);
+	return fmt(err, errlen, "unknown key '%s' in a rule (known: mac, arch, "
+		   "vendor-class, user-class, ipxe, boot, script, ignore)", k),
+	       -1;
 }
 
 static int parse_line(struct config *c, char *line, char *section,
-		      size_t seccap, char *err, size_t errlen)
+		      size_t seccap, unsigned lineno, char *err, size_t errlen)
 {
 	const struct key *k;
 	char *eq, *name, *value;
@@ -289,7 +430,8 @@ static int parse_line(struct config *c, char *line, char *section,
 	if (!*line)
 		return 0;
 	if (*line == '[')
-		return parse_section(line, section, seccap, err, errlen);
+		return parse_section(c, line, section, seccap, lineno, err,
+				     errlen);
 	eq = strchr(line, '=');
 	if (!eq)
 		return fmt(err, errlen, "expected 'key = value'"), -1;
@@ -304,6 +446,9 @@ static int parse_line(struct config *c, char *line, char *section,
 		return fmt(err, errlen, "value for '%s' too long", name), -1;
 	if (!strcmp(section, "arch"))
 		return set_arch(c, name, value, err, errlen);
+	if (!strcmp(section, "rule"))
+		return set_rule_key(&c->rules[c->n_rules - 1], name, value,
+				    err, errlen);
 	k = find_key(section, name);
 	if (!k)
 		return fmt(err, errlen, "unknown key '%s'%s%s%s", name,
@@ -317,6 +462,11 @@ static int check_whole(const struct config *c, char *err, size_t errlen)
 	if (c->root[0] != '/')
 		return fmt(err, errlen, "root must be an absolute path, not "
 			   "'%s'", c->root), -1;
+	for (unsigned i = 0; i < c->n_rules; i++)
+		if (c->rules[i].action == RULE_NONE)
+			return fmt(err, errlen, "rule '%s' (line %u) has no "
+				   "action: boot, script or ignore",
+				   c->rules[i].name, c->rules[i].line), -1;
 	return 0;
 }
 
@@ -341,7 +491,7 @@ struct config *config_parse(const char *name, const char *text, char *err,
 		memcpy(line, text, len);
 		line[len] = '\0';
 		text += len + (nl ? 1 : 0);
-		if (parse_line(c, line, section, sizeof(section), msg,
+		if (parse_line(c, line, section, sizeof(section), lineno, msg,
 			       sizeof(msg)) < 0) {
 			fmt(err, errlen, "%s:%u: %s", name, lineno, msg);
 			goto fail;
@@ -447,6 +597,36 @@ static void print_key(const struct config *c, const struct key *k, FILE *out)
 	}
 }
 
+static void print_rule(const struct rule *r, unsigned n, FILE *out)
+{
+	static const char *const actions[] = { "", "boot", "script", "" };
+
+	fprintf(out, "\n[rule %s]   # #%u, from line %u\n", r->name, n, r->line);
+	if (r->mac_len) {
+		fprintf(out, "mac = ");
+		for (unsigned i = 0; i < r->mac_len; i++)
+			fprintf(out, "%s%02x", i ? ":" : "", r->mac[i]);
+		fprintf(out, "%s\n", r->mac_len < 6 ? ":*" : "");
+	}
+	if (r->arch_mask) {
+		fprintf(out, "arch =");
+		for (unsigned a = 0; a < ARCH_CODES; a++)
+			if (r->arch_mask & (UINT64_C(1) << a))
+				fprintf(out, " %u", a);
+		fprintf(out, "\n");
+	}
+	if (r->vendor)
+		fprintf(out, "vendor-class = %s\n", r->vendor);
+	if (r->user_class)
+		fprintf(out, "user-class = %s\n", r->user_class);
+	if (r->ipxe >= 0)
+		fprintf(out, "ipxe = %s\n", r->ipxe ? "yes" : "no");
+	if (r->action == RULE_IGNORE)
+		fprintf(out, "ignore = yes\n");
+	else
+		fprintf(out, "%s = %s\n", actions[r->action], r->boot);
+}
+
 /* Prints a config file that reads back to the same settings. */
 void config_print(const struct config *c, FILE *out)
 {
@@ -461,4 +641,6 @@ void config_print(const struct config *c, FILE *out)
 		if (c->boot[a])
 			fprintf(out, "%-3u = %-28s # %s\n", a, c->boot[a],
 				arch_name(a));
+	for (unsigned i = 0; i < c->n_rules; i++)
+		print_rule(&c->rules[i], i + 1, out);
 }

@@ -13,6 +13,24 @@
 
 #define CONF_MAX_IFACES 32
 #define CONF_MAX_VALUE 512
+#define CONF_MAX_RULES 128
+
+enum rule_action { RULE_NONE, RULE_BOOT, RULE_SCRIPT, RULE_IGNORE };
+
+/* [rule NAME]: matched in file order before the arch table; every match
+ * condition given must hold; the first rule that matches decides. */
+struct rule {
+	char *name;
+	unsigned line;
+	uint8_t mac[16];
+	unsigned mac_len;      /* 0: any; 6: exact; less: prefix */
+	uint64_t arch_mask;    /* bit per option 93 code; 0: any */
+	char *vendor;          /* option 60 prefix; NULL: any */
+	char *user_class;      /* option 77 (iPXE sends "iPXE"); NULL: any */
+	int ipxe;              /* option 175: -1 any, 0 absent, 1 present */
+	enum rule_action action;
+	char *boot;            /* file or URL template (BOOT, SCRIPT) */
+};
 
 struct config {
 	char *root;            /* boot files, served by TFTP and HTTP */
@@ -41,6 +59,9 @@ struct config {
 	/* Boot file (or http:// URL) per client architecture; NULL: no
 	 * answer.  "${server}" stands for our address on the interface. */
 	char *boot[ARCH_CODES];
+
+	struct rule rules[CONF_MAX_RULES];
+	unsigned n_rules;
 };
 
 /* What the command line sets; it wins over the file, on reload too. */

@@ -56,6 +56,8 @@ static const char *const drop_names[DROP_REASONS] = {
 	[DROP_BAD_ARCH] = "malformed client architecture (option 93)",
 	[DROP_NO_BOOTFILE] = "no boot file for this architecture",
 	[DROP_IFACE] = "interface not served or without IPv4 address",
+	[DROP_RULE_IGNORE] = "ignored by a rule",
+	[DROP_IPXE_LOOP] = "iPXE client would be given iPXE again (loop)",
 };
 
 const char *proxy_drop_name(enum drop_reason r)
@@ -89,25 +91,126 @@ static bool type_for_port(int type, unsigned port)
 	return type == DHCPDISCOVER;
 }
 
-/* The boot file from the arch table; an HTTP boot client gets a URL even
- * when the table names a bare file (it is then on our HTTP server). */
-static int boot_for(const struct config *c, uint16_t arch, bool http,
-		    struct in_addr server, char *out, size_t cap)
+/* Option 77: iPXE sends its class bare ("iPXE"); RFC 3004 clients send
+ * a list of length-prefixed classes.  Either form matches. */
+static bool has_user_class(const struct dhcp_msg *m, const char *want)
 {
-	char srv[INET_ADDRSTRLEN];
-	char tmpl[300];
-	const char *b = arch < ARCH_CODES ? c->boot[arch] : NULL;
+	size_t wlen = strlen(want), len;
+	const uint8_t *v;
 
-	if (!b)
-		return -ENOENT;
+	if (!dhcp_opt(m, OPT_USER_CLASS, &v, &len))
+		return false;
+	if (len == wlen && !memcmp(v, want, wlen))
+		return true;
+	for (size_t i = 0; i < len; i += 1 + (size_t)v[i])
+		if (v[i] == wlen && i + 1 + wlen <= len &&
+		    !memcmp(v + i + 1, want, wlen))
+			return true;
+	return false;
+}
+
+static bool is_ipxe_client(const struct dhcp_msg *m)
+{
+	const uint8_t *v;
+	size_t len;
+
+	return dhcp_opt(m, OPT_IPXE, &v, &len) || has_user_class(m, "iPXE");
+}
+
+/* An iPXE binary by its usual names (undionly.kpxe, ipxe.efi,
+ * snponly.efi...); ".ipxe" is a script, not a binary. */
+static bool is_ipxe_binary(const char *boot)
+{
+	const char *base = strrchr(boot, '/');
+	size_t n;
+
+	base = base ? base + 1 : boot;
+	n = strlen(base);
+	if (n >= 5 && !strcasecmp(base + n - 5, ".ipxe"))
+		return false;
+	return strcasestr(base, "ipxe") || strcasestr(base, "undionly") ||
+	       strcasestr(base, "snponly") || (n >= 5 &&
+	       !strcasecmp(base + n - 5, ".kpxe"));
+}
+
+static bool rule_matches(const struct rule *r, const struct dhcp_msg *m,
+			 uint16_t arch)
+{
+	const uint8_t *v;
+	size_t len;
+
+	if (r->mac_len && (m->hlen < r->mac_len || (r->mac_len == 6 &&
+	    m->hlen != 6) || memcmp(m->chaddr, r->mac, r->mac_len)))
+		return false;
+	if (r->arch_mask && (arch >= ARCH_CODES ||
+			     !(r->arch_mask & (UINT64_C(1) << arch))))
+		return false;
+	if (r->vendor && (!dhcp_opt(m, OPT_VENDOR_CLASS, &v, &len) ||
+			  len < strlen(r->vendor) ||
+			  memcmp(v, r->vendor, strlen(r->vendor))))
+		return false;
+	if (r->user_class && !has_user_class(m, r->user_class))
+		return false;
+	if (r->ipxe >= 0 && dhcp_opt(m, OPT_IPXE, &v, &len) != (r->ipxe == 1))
+		return false;
+	return true;
+}
+
+/* Rules in order, then the arch table.  *b gets the template; returns
+ * DROP_REASONS to answer, else why not. */
+static enum drop_reason choose_boot(const struct config *c,
+				    const struct dhcp_msg *m, uint16_t arch,
+				    const char **b, const char **rule)
+{
+	bool ipxe = is_ipxe_client(m);
+
+	*rule = NULL;
+	for (unsigned i = 0; i < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i];
+
+		if (!rule_matches(r, m, arch))
+			continue;
+		if (r->action == RULE_BOOT && ipxe && is_ipxe_binary(r->boot))
+			continue;       /* never chainload iPXE into iPXE */
+		*rule = r->name;
+		if (r->action == RULE_IGNORE)
+			return DROP_RULE_IGNORE;
+		*b = r->boot;
+		return DROP_REASONS;
+	}
+	*b = arch < ARCH_CODES ? c->boot[arch] : NULL;
+	if (!*b)
+		return DROP_NO_BOOTFILE;
+	if (ipxe && is_ipxe_binary(*b))
+		return DROP_IPXE_LOOP;
+	return DROP_REASONS;
+}
+
+/* Expands ${server}, ${mac} and ${arch}; an HTTP boot client gets a URL
+ * even when the table names a bare file (it is on our HTTP server). */
+static int expand_boot(const char *b, bool http, struct in_addr server,
+		       const struct dhcp_msg *m, uint16_t arch, char *out,
+		       size_t cap)
+{
+	char srv[INET_ADDRSTRLEN], mac[64], code[8], tmpl[300];
+	struct tvar vars[] = {
+		{ "${server}", srv }, { "${mac}", mac }, { "${arch}", code },
+	};
+	size_t n = MIN(m->hlen, sizeof(m->chaddr)), off = 0;
+
 	inet_ntop(AF_INET, &server, srv, sizeof(srv));
-	if (http && strncmp(b, "http://", 7)) {
+	mac[0] = '\0';
+	for (size_t i = 0; i < n && off + 4 <= sizeof(mac); i++)
+		off += (size_t)snprintf(mac + off, sizeof(mac) - off, "%s%02x",
+					i ? ":" : "", m->chaddr[i]);
+	snprintf(code, sizeof(code), "%u", arch);
+	if (http && strncmp(b, "http://", 7) && strncmp(b, "https://", 8)) {
 		if (fmt(tmpl, sizeof(tmpl), "http://${server}%s%s",
 			b[0] == '/' ? "" : "/", b) < 0)
 			return -ENOBUFS;
 		b = tmpl;
 	}
-	return expand_server(out, cap, b, srv);
+	return expand_vars(out, cap, b, vars, ARRAY_SIZE(vars));
 }
 
 static void pick_destination(const struct dhcp_msg *m, unsigned port,
@@ -139,7 +242,8 @@ enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 			      unsigned port, const struct sockaddr_in *from,
 			      struct in_addr server, struct proxy_answer *a)
 {
-	const char *cls;
+	enum drop_reason why;
+	const char *cls, *b;
 	bool http;
 	int r;
 
@@ -156,8 +260,11 @@ enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 	if (r == -1)
 		a->arch = 0;    /* pre-RFC 4578 BIOS ROMs omit option 93 */
 	http = cls[0] == 'H';
-	if (boot_for(c, a->arch, http, server, a->bootfile,
-		     sizeof(a->bootfile)) < 0)
+	why = choose_boot(c, m, a->arch, &b, &a->rule);
+	if (why != DROP_REASONS)
+		return why;
+	if (expand_boot(b, http, server, m, a->arch, a->bootfile,
+			sizeof(a->bootfile)) < 0)
 		return DROP_NO_BOOTFILE;
 	a->reply.type = port == PXE_BOOT_PORT ? DHCPACK : DHCPOFFER;
 	a->reply.server = server;
@@ -230,9 +337,10 @@ static void log_sent(struct pxe_ctx *ctx, const struct proxy_answer *a,
 		ctx->stats.dhcp_offers++;
 	else
 		ctx->stats.dhcp_acks++;
-	log_info("%s: %s arch %u (%s) %s: %s %s from %s to %s", ifname, mac,
-		 a->arch, arch_name(a->arch), a->reply.vendor_class,
-		 dhcp_type_name(a->reply.type), a->bootfile, srv, dst);
+	log_info("%s: %s arch %u (%s) %s: %s %s from %s to %s%s%s", ifname,
+		 mac, a->arch, arch_name(a->arch), a->reply.vendor_class,
+		 dhcp_type_name(a->reply.type), a->bootfile, srv, dst,
+		 a->rule ? " by rule " : "", a->rule ? a->rule : "");
 }
 
 static void delayed_free(struct pxe_ctx *ctx, struct delayed *d)
@@ -340,7 +448,7 @@ static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 		server = meta->dst;
 	r = proxy_decide(ctx->cfg, &m, port, &meta->from, server, &a);
 	if (r != DROP_REASONS)
-		return count_drop(ctx, r, ifname, &meta->from, NULL);
+		return count_drop(ctx, r, ifname, &meta->from, a.rule);
 	send_answer(ctx, port, &m, &a, meta->ifindex, ifname);
 }
 

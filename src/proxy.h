@@ -20,6 +20,7 @@ struct proxy_answer {
 	struct sockaddr_in to;          /* where the reply goes */
 	bool broadcast;                 /* to 255.255.255.255 on the iface */
 	char mac[64];                   /* the client's, for log lines */
+	const char *rule;               /* the rule that decided, or NULL */
 };
 
 /* Returns DROP_REASONS when the request gets an answer (filled in a),

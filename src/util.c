@@ -65,29 +65,34 @@ int strlcpy_chk(char *dst, const char *src, size_t cap)
 	return 0;
 }
 
-int expand_server(char *dst, size_t cap, const char *tmpl, const char *server)
+int expand_vars(char *dst, size_t cap, const char *tmpl,
+		const struct tvar *vars, size_t nvars)
 {
-	static const char var[] = "${server}";
 	size_t out = 0;
 
+	if (cap == 0)
+		return -ENOBUFS;
 	while (*tmpl) {
 		const char *piece = tmpl;
-		size_t n = 1;
+		size_t n = 1, i;
 
-		if (strncmp(tmpl, var, sizeof(var) - 1) == 0) {
-			piece = server;
-			n = strlen(server);
-			tmpl += sizeof(var) - 1;
-		} else {
-			tmpl++;
+		for (i = 0; i < nvars; i++) {
+			size_t len = strlen(vars[i].name);
+
+			if (!strncmp(tmpl, vars[i].name, len)) {
+				piece = vars[i].value;
+				n = strlen(piece);
+				tmpl += len;
+				break;
+			}
 		}
+		if (i == nvars)
+			tmpl++;
 		if (out + n >= cap)
 			return -ENOBUFS;
 		memcpy(dst + out, piece, n);
 		out += n;
 	}
-	if (cap == 0)
-		return -ENOBUFS;
 	dst[out] = '\0';
 	return 0;
 }

@@ -28,8 +28,14 @@ int fmt(char *dst, size_t cap, const char *f, ...)
 /* Copy a string into a fixed buffer; -ENOBUFS when it does not fit. */
 int strlcpy_chk(char *dst, const char *src, size_t cap);
 
-/* "${server}" in a template replaced by server; -ENOBUFS when too long. */
-int expand_server(char *dst, size_t cap, const char *tmpl, const char *server);
+/* Template variables: "${name}" replaced by value.  Unknown ones stay as
+ * they are (iPXE has its own).  -ENOBUFS when the result is too long. */
+struct tvar {
+	const char *name;       /* with the braces: "${server}" */
+	const char *value;
+};
+int expand_vars(char *dst, size_t cap, const char *tmpl,
+		const struct tvar *vars, size_t n);
 
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);

@@ -89,6 +89,16 @@ static void test_bad(void)
 	/* found by fuzzing: '#' right after '=' is a comment, not a value */
 	bad("interface =# eth0\n", "t.conf:1: missing value for 'interface'");
 	bad("user = two words\n", "t.conf:1: 'user' needs a value without blanks");
+	bad("[rule]\n", "t.conf:1: a rule needs a name");
+	bad("[rule a]\nboot = x\n[rule a]\n", "t.conf:3: rule 'a' already defined at line 1");
+	bad("[rule a]\nmac = 52:54\n", "t.conf: rule 'a' (line 1) has no action");
+	bad("[rule a]\nmac = 5:54\nboot = x\n", "t.conf:2: bad MAC address");
+	bad("[rule a]\nmac = 52:54:zz\n", "t.conf:2: bad MAC address");
+	bad("[rule a]\narch = bios mars\n", "t.conf:2: unknown architecture 'mars'");
+	bad("[rule a]\nboot = x\nignore = yes\n", "t.conf:3: rule 'a' has more than one action");
+	bad("[rule a]\nscript = boot.ipxe\n", "t.conf:2: script must be an http:// URL");
+	bad("[rule a]\nport = 1\n", "t.conf:2: unknown key 'port' in a rule");
+	bad("[rule a]\nipxe = perhaps\n", "t.conf:2: bad value 'perhaps' for 'ipxe'");
 	{
 		char big[700];
 
@@ -112,7 +122,10 @@ static void test_round_trip(void)
 	/* 'interface' is a global key: in [tftp] it is unknown. */
 	CHECK(c == NULL);
 	c = parse("interface = x\n[arch]\nbios = a.0\n27 = r.efi\n[tftp]\n"
-		  "retries = 9\n");
+		  "retries = 9\n[rule one]\nmac = 52:54:00:*\narch = bios 7\n"
+		  "vendor-class = PXEClient:Arch:00000\nuser-class = iPXE\n"
+		  "ipxe = no\nscript = http://${server}/x.ipxe\n"
+		  "[rule two]\nmac = 52:54:00:12:34:56\nignore = yes\n");
 	CHECK(c != NULL);
 	if (!c)
 		return;
@@ -126,6 +139,14 @@ static void test_round_trip(void)
 		      !strcmp(d->boot[27], "r.efi") && d->n_ifaces == 1);
 		for (unsigned i = 0; i < ARCH_CODES; i++)
 			CHECK((c->boot[i] == NULL) == (d->boot[i] == NULL));
+		CHECK(d->n_rules == 2);
+		CHECK(d->rules[0].mac_len == 3 && d->rules[0].ipxe == 0 &&
+		      d->rules[0].arch_mask == ((1u << 0) | (1u << 7)) &&
+		      d->rules[0].action == RULE_SCRIPT &&
+		      !strcmp(d->rules[0].user_class, "iPXE") &&
+		      !strcmp(d->rules[0].vendor, "PXEClient:Arch:00000"));
+		CHECK(d->rules[1].mac_len == 6 &&
+		      d->rules[1].action == RULE_IGNORE);
 	}
 	free(text);
 	config_free(c);

@@ -2,6 +2,7 @@
 #include "autoconf.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "check.h"
@@ -9,7 +10,8 @@
 #include "dhcp.h"
 #include "proxy.h"
 
-static struct dhcp_msg msg(uint8_t type, const char *cls, int arch)
+static struct dhcp_msg msg_ex(uint8_t type, const char *cls, int arch,
+			      const char *user_class, bool ipxe175)
 {
 	struct dhcp_msg m;
 	uint8_t b[400] = { BOOTREQUEST, 1, 6, 0 };
@@ -32,9 +34,82 @@ static struct dhcp_msg msg(uint8_t type, const char *cls, int arch)
 		b[n++] = (uint8_t)(arch >> 8);
 		b[n++] = (uint8_t)arch;
 	}
+	if (user_class) {
+		b[n++] = OPT_USER_CLASS;
+		b[n++] = (uint8_t)strlen(user_class);
+		memcpy(b + n, user_class, strlen(user_class));
+		n += strlen(user_class);
+	}
+	if (ipxe175) {
+		memcpy(b + n, "\xaf\x03\x13\x01\x01", 5);
+		n += 5;
+	}
+	memcpy(b + 28, "\x52\x54\x00\x12\x34\x56", 6);
 	b[n++] = OPT_END;
 	dhcp_parse(&m, b, n, &why);
 	return m;
+}
+
+static struct dhcp_msg msg(uint8_t type, const char *cls, int arch)
+{
+	return msg_ex(type, cls, arch, NULL, false);
+}
+
+/* Rules: first match wins, the arch table is the fall-back, iPXE never
+ * gets iPXE again, variables are filled per client. */
+static void test_rules(void)
+{
+	char err[512];
+	struct config *c = config_parse("r.conf",
+		"[arch]\nbios = undionly.kpxe\n"
+		"[rule others]\nmac = 52:54:00:99:*\nignore = yes\n"
+		"[rule ipxe]\nuser-class = iPXE\n"
+		"script = http://${server}/boot/${mac}-${arch}.ipxe\n"
+		"[rule efi-chain]\narch = x64-efi\nvendor-class = PXEClient\n"
+		"boot = ipxe.efi\n"
+		"[rule arm]\narch = arm64-efi\nipxe = no\nboot = special.efi\n",
+		err, sizeof(err));
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	struct in_addr srv = { htonl(0xc000020a) };
+	struct proxy_answer a;
+	struct dhcp_msg m;
+
+	CHECK(c != NULL);
+	if (!c) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	m = msg(DHCPDISCOVER, "PXEClient", 0);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "undionly.kpxe") && a.rule == NULL);
+	/* The same machine back as iPXE: the script, with its variables. */
+	m = msg_ex(DHCPDISCOVER, "PXEClient", 0, "iPXE", true);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile,
+		      "http://192.0.2.10/boot/52:54:00:12:34:56-0.ipxe"));
+	CHECK(a.rule && !strcmp(a.rule, "ipxe"));
+	m = msg(DHCPDISCOVER, "PXEClient", 7);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "ipxe.efi"));
+	/* iPXE (option 175 alone) matching a binary rule: skipped; the
+	 * table entry is iPXE too: silence rather than a loop. */
+	m = msg_ex(DHCPDISCOVER, "PXEClient", 7, NULL, true);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "grubx64.efi"));
+	m = msg_ex(DHCPDISCOVER, "PXEClient", 0, NULL, true);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_IPXE_LOOP);
+	m = msg(DHCPDISCOVER, "PXEClient", 11);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "special.efi"));
+	m = msg_ex(DHCPDISCOVER, "PXEClient", 11, NULL, true);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "grubaa64.efi"));
+	/* MAC prefix: ignored. */
+	m = msg(DHCPDISCOVER, "PXEClient", 0);
+	m.chaddr[3] = 0x99;
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_RULE_IGNORE);
+	CHECK(a.rule && !strcmp(a.rule, "others"));
+	config_free(c);
 }
 
 static struct sockaddr_in from_addr(const char *ip, unsigned port)
@@ -126,5 +201,6 @@ int main(void)
 	      ntohs(a.to.sin_port) == 67 && !a.broadcast);
 
 	config_free(c);
+	test_rules();
 	return check_done("proxy");
 }
