@@ -10,6 +10,7 @@
 #include "config.h"
 #include "stats.h"
 
+struct clients;
 struct netif;
 struct proxy;
 struct tftp;
@@ -29,6 +30,7 @@ struct pxe_ctx {
 	struct proxy *proxy;
 	struct tftp *tftp;
 	struct http *http;
+	struct clients *clients;        /* boot progress, for /status */
 
 	int monitor_fd;                 /* to the monitor; -1: none */
 	ev_io monitor_io;

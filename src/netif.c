@@ -17,6 +17,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 
 #include "ctx.h"
 #include "log.h"
@@ -27,6 +28,7 @@ struct netif {
 	struct nl_cache_mngr *mngr;
 	struct nl_cache *links;
 	struct nl_cache *addrs;
+	struct nl_cache *neigh;         /* for the status page's MACs */
 	ev_io io;
 	struct pxe_ctx *ctx;
 };
@@ -174,6 +176,9 @@ int netif_open(struct pxe_ctx *ctx)
 	if (err >= 0)
 		err = nl_cache_mngr_add(n->mngr, "route/addr", on_change, n,
 					&n->addrs);
+	if (err >= 0)
+		err = nl_cache_mngr_add(n->mngr, "route/neigh", NULL, NULL,
+					&n->neigh);
 	if (err < 0) {
 		log_warnx("netlink: %s", nl_geterror(err));
 		if (n->mngr)
@@ -190,6 +195,29 @@ int netif_open(struct pxe_ctx *ctx)
 void netif_start(struct pxe_ctx *ctx)
 {
 	ev_io_start(ctx->loop, &ctx->netif->io);
+}
+
+bool netif_neigh_mac(struct pxe_ctx *ctx, int ifindex, struct in_addr ip,
+		     uint8_t mac[6])
+{
+	struct nl_addr *dst = nl_addr_build(AF_INET, &ip, 4);
+	struct rtnl_neigh *ne;
+	struct nl_addr *ll;
+	bool found = false;
+
+	if (!dst)
+		return false;
+	ne = rtnl_neigh_get(ctx->netif->neigh, ifindex, dst);
+	nl_addr_put(dst);
+	if (!ne)
+		return false;
+	ll = rtnl_neigh_get_lladdr(ne);
+	if (ll && nl_addr_get_len(ll) == 6) {
+		memcpy(mac, nl_addr_get_binary_addr(ll), 6);
+		found = true;
+	}
+	rtnl_neigh_put(ne);
+	return found;
 }
 
 void netif_log_served(struct pxe_ctx *ctx)

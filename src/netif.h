@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct pxe_ctx;
 
@@ -22,6 +23,11 @@ void netif_close(struct pxe_ctx *ctx);
  * name either way (or "if<N>"). */
 bool netif_server_addr(struct pxe_ctx *ctx, int ifindex, struct in_addr hint,
 		       struct in_addr *addr, char name[IF_NAMESIZE]);
+
+/* The MAC of a neighbour (a client we talk to), from the kernel's
+ * neighbour table. */
+bool netif_neigh_mac(struct pxe_ctx *ctx, int ifindex, struct in_addr ip,
+		     uint8_t mac[6]);
 
 /* Logs the interfaces we serve and their addresses (start and reload). */
 void netif_log_served(struct pxe_ctx *ctx);

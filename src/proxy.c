@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clients.h"
 #include "ctx.h"
 #include "log.h"
 #include "netif.h"
@@ -422,6 +423,20 @@ static void send_answer(struct pxe_ctx *ctx, unsigned port,
 		 send_reply(ctx->proxy, port, a, ifindex, out, (size_t)len));
 }
 
+static void note_client(struct pxe_ctx *ctx, const struct dhcp_msg *m,
+			const struct proxy_answer *a,
+			const struct udp_meta *meta)
+{
+	const uint8_t *v = (const uint8_t *)"";
+	size_t len = 0;
+
+	if (!ctx->clients || m->htype != 1 || m->hlen != 6)
+		return;
+	dhcp_opt(m, OPT_VENDOR_CLASS, &v, &len);
+	clients_offered(ctx->clients, m->chaddr, a->arch, (const char *)v, len,
+			a->bootfile, meta->from.sin_addr);
+}
+
 static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 			  const uint8_t *buf, size_t len,
 			  const struct udp_meta *meta)
@@ -449,6 +464,7 @@ static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 	r = proxy_decide(ctx->cfg, &m, port, &meta->from, server, &a);
 	if (r != DROP_REASONS)
 		return count_drop(ctx, r, ifname, &meta->from, a.rule);
+	note_client(ctx, &m, &a, meta);
 	send_answer(ctx, port, &m, &a, meta->ifindex, ifname);
 }
 

@@ -1,0 +1,335 @@
+/* The per-machine boot progress table.  Bounded (CLIENTS_MAX machines,
+ * CLIENT_FILES transfers each); the least recently seen machine makes
+ * room.  Linear searches: they run per offer and per transfer, not per
+ * packet, over a few hundred entries. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "clients.h"
+#include "ctx.h"
+#include "netif.h"
+#include "util.h"
+
+struct slot {
+	bool used;
+	bool has_mac;
+	uint32_t gen;
+	struct client c;
+};
+
+struct clients {
+	struct slot s[CLIENTS_MAX];
+};
+
+static const char *const stage_names[STAGE_COUNT] = {
+	"dhcp", "loader", "kernel", "payload",
+};
+
+const char *client_stage_name(enum client_stage s)
+{
+	return s < STAGE_COUNT ? stage_names[s] : "?";
+}
+
+static uint64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct clients *clients_new(void)
+{
+	return xcalloc(1, sizeof(struct clients));
+}
+
+void clients_free(struct clients *t)
+{
+	free(t);
+}
+
+static struct slot *find(struct clients *t, const uint8_t *mac,
+			 struct in_addr ip)
+{
+	for (int i = 0; i < CLIENTS_MAX; i++) {
+		struct slot *s = &t->s[i];
+
+		if (!s->used)
+			continue;
+		if (mac && s->has_mac && !memcmp(s->c.mac, mac, 6))
+			return s;
+		if (!mac && ip.s_addr && s->c.ip.s_addr == ip.s_addr)
+			return s;
+	}
+	return NULL;
+}
+
+/* A free slot, or the least recently seen one (its generation moves on,
+ * so that late transfer ends for it are ignored). */
+static struct slot *take(struct clients *t)
+{
+	struct slot *old = &t->s[0];
+
+	for (int i = 0; i < CLIENTS_MAX; i++) {
+		if (!t->s[i].used) {
+			old = &t->s[i];
+			break;
+		}
+		if (t->s[i].c.last_seen < old->c.last_seen)
+			old = &t->s[i];
+	}
+	old->gen++;
+	old->used = true;
+	old->has_mac = false;
+	memset(&old->c, 0, sizeof(old->c));
+	old->c.first_seen = wall_ms();
+	return old;
+}
+
+static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
+				 struct in_addr ip)
+{
+	struct slot *s = find(t, mac, ip);
+
+	/* Seen by IP before the MAC was known: adopt that entry. */
+	if (!s && mac && ip.s_addr && (s = find(t, NULL, ip)) && s->has_mac &&
+	    memcmp(s->c.mac, mac, 6))
+		s = NULL;
+	if (!s)
+		s = take(t);
+	if (mac) {
+		memcpy(s->c.mac, mac, 6);
+		s->has_mac = true;
+	}
+	if (ip.s_addr)
+		s->c.ip = ip;
+	s->c.last_seen = wall_ms();
+	return s;
+}
+
+void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
+		     const char *vendor, size_t vendor_len, const char *offered,
+		     struct in_addr ip)
+{
+	struct slot *s = find_or_take(t, mac, ip);
+	size_t n = MIN(vendor_len, sizeof(s->c.vendor) - 1);
+
+	s->c.arch = arch;
+	for (size_t i = 0; i < n; i++)
+		s->c.vendor[i] = isprint((unsigned char)vendor[i]) ? vendor[i]
+								  : '?';
+	s->c.vendor[n] = '\0';
+	snprintf(s->c.offered, sizeof(s->c.offered), "%s", offered);
+	/* A new boot of the same machine starts over. */
+	if (s->c.stage > STAGE_LOADER)
+		s->c.n_files = 0;
+	s->c.stage = STAGE_DHCP;
+}
+
+static bool is_kernelish(const char *name)
+{
+	static const char *const words[] = {
+		"vmlinuz", "vmlinux", "linux", "kernel", "bzimage", "initrd",
+		"initramfs", "wimboot",
+	};
+	const char *base = strrchr(name, '/');
+
+	base = base ? base + 1 : name;
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcasestr(base, words[i]))
+			return true;
+	return false;
+}
+
+/* The offered file and what a loader reads before the kernel are the
+ * loader stage; kernels and initrds the kernel stage; anything after
+ * that, the payload. */
+static enum client_stage stage_of(const struct client *c, const char *name)
+{
+	if (is_kernelish(name))
+		return STAGE_KERNEL;
+	if (c->stage >= STAGE_KERNEL)
+		return STAGE_PAYLOAD;
+	return STAGE_LOADER;
+}
+
+struct client_ref clients_transfer_start(struct clients *t, const uint8_t *mac,
+					 struct in_addr ip, const char *proto,
+					 const char *name)
+{
+	struct slot *s = find_or_take(t, mac, ip);
+	struct client_file *f = &s->c.files[s->c.n_files % CLIENT_FILES];
+	struct client_ref ref = { (int)(s - t->s), s->gen, s->c.n_files };
+	enum client_stage st = stage_of(&s->c, name);
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->proto, sizeof(f->proto), "%s", proto);
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->started = wall_ms();
+	s->c.n_files++;
+	if (st > s->c.stage)
+		s->c.stage = st;
+	return ref;
+}
+
+void clients_transfer_end(struct clients *t, struct client_ref ref,
+			  uint64_t bytes, uint32_t ms, bool ok)
+{
+	struct slot *s;
+	struct client_file *f;
+
+	if (ref.slot < 0 || ref.slot >= CLIENTS_MAX)
+		return;
+	s = &t->s[ref.slot];
+	/* Evicted, restarted, or overwritten by newer transfers. */
+	if (!s->used || s->gen != ref.gen || ref.seq >= s->c.n_files ||
+	    s->c.n_files - ref.seq > CLIENT_FILES)
+		return;
+	f = &s->c.files[ref.seq % CLIENT_FILES];
+	f->bytes = bytes;
+	f->ms = ms;
+	f->done = true;
+	f->ok = ok;
+	s->c.last_seen = wall_ms();
+}
+
+struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
+					int ifindex, const char *proto,
+					const char *name)
+{
+	uint8_t mac[6];
+	bool known = netif_neigh_mac(ctx, ifindex, ip, mac);
+
+	return clients_transfer_start(ctx->clients, known ? mac : NULL, ip,
+				      proto, name);
+}
+
+/* JSON string: quotes, backslashes and control bytes escaped. */
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static void fmt_mac(char *buf, const struct slot *s)
+{
+	if (!s->has_mac) {
+		strcpy(buf, "");
+		return;
+	}
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", s->c.mac[0],
+		 s->c.mac[1], s->c.mac[2], s->c.mac[3], s->c.mac[4],
+		 s->c.mac[5]);
+}
+
+static void json_client(const struct slot *s, FILE *out)
+{
+	const struct client *c = &s->c;
+	char mac[18], ip[INET_ADDRSTRLEN];
+	unsigned first = c->n_files > CLIENT_FILES ? c->n_files - CLIENT_FILES
+						   : 0;
+
+	fmt_mac(mac, s);
+	inet_ntop(AF_INET, &c->ip, ip, sizeof(ip));
+	fprintf(out, "{\"mac\":\"%s\",\"ip\":\"%s\",\"first_seen_ms\":%llu,"
+		"\"last_seen_ms\":%llu,\"arch\":%u,\"vendor_class\":", mac,
+		c->ip.s_addr ? ip : "", (unsigned long long)c->first_seen,
+		(unsigned long long)c->last_seen, c->arch);
+	json_str(out, c->vendor);
+	fprintf(out, ",\"offered\":");
+	json_str(out, c->offered);
+	fprintf(out, ",\"stage\":\"%s\",\"files\":[", stage_names[c->stage]);
+	for (unsigned i = first; i < c->n_files; i++) {
+		const struct client_file *f = &c->files[i % CLIENT_FILES];
+
+		fprintf(out, "%s{\"proto\":\"%s\",\"name\":", i > first ? "," : "",
+			f->proto);
+		json_str(out, f->name);
+		fprintf(out, ",\"bytes\":%llu,\"ms\":%u,\"result\":\"%s\"}",
+			(unsigned long long)f->bytes, f->ms,
+			!f->done ? "active" : f->ok ? "ok" : "failed");
+	}
+	fprintf(out, "]}");
+}
+
+void clients_json(const struct clients *t, FILE *out)
+{
+	bool any = false;
+
+	fprintf(out, "[");
+	for (int i = 0; i < CLIENTS_MAX; i++) {
+		if (!t->s[i].used)
+			continue;
+		if (any)
+			fprintf(out, ",\n");
+		json_client(&t->s[i], out);
+		any = true;
+	}
+	fprintf(out, "]");
+}
+
+static void html_str(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default: fputc(*s, out);
+		}
+	}
+}
+
+/* One table row per machine: identity, then one cell per stage, the
+ * reached ones marked. */
+void clients_html_rows(const struct clients *t, FILE *out)
+{
+	for (int i = 0; i < CLIENTS_MAX; i++) {
+		const struct slot *s = &t->s[i];
+		const struct client *c = &s->c;
+		char mac[18], ip[INET_ADDRSTRLEN];
+		const struct client_file *last;
+
+		if (!s->used)
+			continue;
+		fmt_mac(mac, s);
+		inet_ntop(AF_INET, &c->ip, ip, sizeof(ip));
+		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%u</td><td>",
+			mac, c->ip.s_addr ? ip : "", c->arch);
+		html_str(out, c->offered);
+		fprintf(out, "</td>");
+		for (int st = 0; st < STAGE_COUNT; st++)
+			fprintf(out, "<td class=\"%s\">%s</td>",
+				st < (int)c->stage ? "done" :
+				st == (int)c->stage ? "now" : "todo",
+				stage_names[st]);
+		fprintf(out, "<td>");
+		if (c->n_files) {
+			last = &c->files[(c->n_files - 1) % CLIENT_FILES];
+			html_str(out, last->name);
+			fprintf(out, " (%s, %llu bytes%s)", last->proto,
+				(unsigned long long)last->bytes,
+				!last->done ? ", active" : last->ok ? "" :
+				", failed");
+		}
+		fprintf(out, "</td></tr>\n");
+	}
+}

@@ -1,0 +1,82 @@
+/* What each booting machine is doing: a bounded table fed by the proxy
+ * (offers) and the file servers (transfers), read by the status page.
+ * Machines are keyed by MAC; a transfer's MAC comes from the kernel's
+ * neighbour table (the client's IP is all TFTP and HTTP see). */
+#ifndef PXE_CLIENTS_H
+#define PXE_CLIENTS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CLIENTS_MAX 512         /* oldest evicted beyond this */
+#define CLIENT_FILES 12         /* the last transfers kept per machine */
+
+/* Where a machine is in its boot, as far as we can see it. */
+enum client_stage {
+	STAGE_DHCP,             /* offered a boot file */
+	STAGE_LOADER,           /* fetching the boot loader, its config */
+	STAGE_KERNEL,           /* fetching a kernel or initrd */
+	STAGE_PAYLOAD,          /* anything after the kernel: the OS itself */
+	STAGE_COUNT
+};
+
+struct client_file {
+	char proto[5];          /* "tftp" or "http" */
+	char name[96];
+	uint64_t bytes;
+	uint32_t ms;
+	bool done, ok;
+	uint64_t started;       /* ms since the epoch */
+};
+
+struct client {
+	uint8_t mac[6];
+	struct in_addr ip;
+	uint64_t first_seen, last_seen;         /* ms since the epoch */
+	uint16_t arch;
+	char vendor[48];
+	char offered[128];
+	enum client_stage stage;
+	struct client_file files[CLIENT_FILES];
+	unsigned n_files;       /* total seen; files[] is a ring */
+};
+
+struct clients;
+struct pxe_ctx;
+
+struct clients *clients_new(void);
+void clients_free(struct clients *t);
+
+void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
+		     const char *vendor, size_t vendor_len, const char *offered,
+		     struct in_addr ip);
+
+/* Names one transfer's record; stale once its machine is evicted or
+ * the ring wrapped, which clients_transfer_end() checks. */
+struct client_ref {
+	int slot;               /* -1: none */
+	uint32_t gen;
+	unsigned seq;
+};
+
+/* A transfer to ip; mac may be NULL when the neighbour table does not
+ * know it (the machine is then keyed by IP alone). */
+struct client_ref clients_transfer_start(struct clients *t, const uint8_t *mac,
+					 struct in_addr ip, const char *proto,
+					 const char *name);
+void clients_transfer_end(struct clients *t, struct client_ref ref,
+			  uint64_t bytes, uint32_t ms, bool ok);
+
+/* Renderings for the status server. */
+void clients_json(const struct clients *t, FILE *out);
+void clients_html_rows(const struct clients *t, FILE *out);
+const char *client_stage_name(enum client_stage s);
+
+/* For the servers: the same, with the MAC looked up by netlink. */
+struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
+					int ifindex, const char *proto,
+					const char *name);
+
+#endif
