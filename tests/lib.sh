@@ -41,7 +41,15 @@ in_cli() { ip netns exec "$NS_CLI" "$@"; }
 lab_cleanup() {
 	daemon_stop
 	[ -n "$CORP_PID" ] && kill "$CORP_PID" 2>/dev/null
+	# Whatever a test started in a namespace ends with it.
 	for ns in "$NS_SRV" "$NS_CLI" "$NS_SW" "$NS_CORP"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill $pids 2>/dev/null
+	done
+	sleep 0.1
+	for ns in "$NS_SRV" "$NS_CLI" "$NS_SW" "$NS_CORP"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$TMP"
