@@ -184,7 +184,7 @@ void clients_transfer_end(struct clients *t, struct client_ref ref,
 	struct slot *s;
 	struct client_file *f;
 
-	if (ref.slot < 0 || ref.slot >= CLIENTS_MAX)
+	if (!t || ref.slot < 0 || ref.slot >= CLIENTS_MAX)
 		return;
 	s = &t->s[ref.slot];
 	/* Evicted, restarted, or overwritten by newer transfers. */
@@ -204,8 +204,11 @@ struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
 					const char *name)
 {
 	uint8_t mac[6];
-	bool known = netif_neigh_mac(ctx, ifindex, ip, mac);
+	bool known;
 
+	if (!ctx->clients)
+		return (struct client_ref){ -1, 0, 0 };
+	known = netif_neigh_mac(ctx, ifindex, ip, mac);
 	return clients_transfer_start(ctx->clients, known ? mac : NULL, ip,
 				      proto, name);
 }

@@ -62,9 +62,13 @@ static const struct key keys[] = {
 	{ "http", "port", K_UINT, OFF(http_port), 1, 65535 },
 	{ "http", "max-connections", K_UINT, OFF(http_max_conns), 1, 100000 },
 	{ "http", "idle-timeout", K_UINT, OFF(http_idle_timeout_s), 1, 3600 },
+	{ "status", "enable", K_BOOL, OFF(status_enable), 0, 0 },
+	{ "status", "listen", K_ADDR, OFF(status_addr), 0, 0 },
+	{ "status", "port", K_UINT, OFF(status_port), 1, 65535 },
 };
 
-static const char *const sections[] = { "", "dhcp", "tftp", "http", "arch" };
+static const char *const sections[] = { "", "dhcp", "tftp", "http", "status",
+					"arch" };
 
 struct config *config_defaults(void)
 {
@@ -86,6 +90,10 @@ struct config *config_defaults(void)
 	c->http_port = 80;
 	c->http_max_conns = 1000;
 	c->http_idle_timeout_s = 30;
+	/* Off the boot network by default: an operator's page. */
+	c->status_enable = true;
+	c->status_addr.s_addr = htonl(INADDR_LOOPBACK);
+	c->status_port = 8067;
 	c->boot[0] = xstrdup("pxelinux.0");
 	c->boot[6] = xstrdup("grubia32.efi");
 	c->boot[7] = xstrdup("grubx64.efi");
@@ -309,7 +317,7 @@ static int parse_section(struct config *c, char *line, char *section,
 		if (!strcmp(name, sections[i]))
 			return strlcpy_chk(section, name, cap);
 	return fmt(err, errlen, "unknown section [%s] (known: dhcp, tftp, "
-		   "http, arch, rule NAME)", name), -1;
+		   "http, status, arch, rule NAME)", name), -1;
 }
 
 /* "52:54:00:12:34:56" exact, "52:54:00" or "52:54:00:*" a prefix. */

@@ -56,6 +56,10 @@ struct config {
 	unsigned http_max_conns;
 	unsigned http_idle_timeout_s;
 
+	bool status_enable;    /* /status, /status.json, /metrics */
+	struct in_addr status_addr;
+	unsigned status_port;
+
 	/* Boot file (or http:// URL) per client architecture; NULL: no
 	 * answer.  "${server}" stands for our address on the interface. */
 	char *boot[ARCH_CODES];

@@ -13,6 +13,7 @@
 struct clients;
 struct netif;
 struct proxy;
+struct status;
 struct tftp;
 struct http;
 
@@ -31,6 +32,7 @@ struct pxe_ctx {
 	struct tftp *tftp;
 	struct http *http;
 	struct clients *clients;        /* boot progress, for /status */
+	struct status *status;
 
 	int monitor_fd;                 /* to the monitor; -1: none */
 	ev_io monitor_io;

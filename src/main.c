@@ -7,6 +7,7 @@
  */
 #include "autoconf.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -28,6 +29,7 @@
 #include "privs.h"
 #include "proxy.h"
 #include "reload.h"
+#include "status.h"
 #include "tftp.h"
 #include "util.h"
 
@@ -174,6 +176,12 @@ static void open_sockets(struct pxe_ctx *ctx)
 		      err == -EACCES ? " (needs root or CAP_NET_BIND_SERVICE)"
 				     : "");
 	}
+	if (c->status_enable && (err = status_open(ctx)) < 0) {
+		errno = -err;
+		fatal("cannot listen on %s:%u for the status page ([status] "
+		      "listen/port, or enable = no)",
+		      inet_ntoa(c->status_addr), c->status_port);
+	}
 	if (c->http_enable && (err = http_open(ctx)) < 0) {
 		errno = -err;
 		fatal("cannot listen on TCP port %u for HTTP%s", c->http_port,
@@ -223,6 +231,7 @@ static void start_serving(struct pxe_ctx *ctx)
 		tftp_start(ctx);
 	if (ctx->cfg->http_enable)
 		http_start(ctx);
+	status_start(ctx);
 	log_info("pxeproxyd %s ready: root %s; proxyDHCP %s, TFTP %s, "
 		 "HTTP %s", PACKAGE_VERSION, ctx->cfg->root,
 		 ctx->proxy ? "on" : "off",
@@ -236,6 +245,7 @@ static void start_serving(struct pxe_ctx *ctx)
 
 static void shut_down(struct pxe_ctx *ctx)
 {
+	status_close(ctx);
 	http_close(ctx);
 	tftp_close(ctx);
 	proxy_close(ctx);

@@ -31,6 +31,7 @@
 #include "privs.h"
 #include "proxy.h"
 #include "reload.h"
+#include "status.h"
 #include "tftp.h"
 #include "util.h"
 
@@ -105,6 +106,7 @@ static void send_config(const char *path, int fd)
 
 static void close_inherited(struct pxe_ctx *ctx)
 {
+	status_close(ctx);
 	http_close(ctx);
 	tftp_close(ctx);
 	proxy_close(ctx);

@@ -61,6 +61,23 @@ static const char *const drop_names[DROP_REASONS] = {
 	[DROP_IPXE_LOOP] = "iPXE client would be given iPXE again (loop)",
 };
 
+static const char *const drop_keys[DROP_REASONS] = {
+	[DROP_MALFORMED] = "malformed",
+	[DROP_NOT_REQUEST] = "not_request",
+	[DROP_MSG_TYPE] = "message_type",
+	[DROP_NOT_PXE] = "not_pxe",
+	[DROP_BAD_ARCH] = "bad_arch",
+	[DROP_NO_BOOTFILE] = "no_bootfile",
+	[DROP_IFACE] = "interface",
+	[DROP_RULE_IGNORE] = "rule_ignore",
+	[DROP_IPXE_LOOP] = "ipxe_loop",
+};
+
+const char *proxy_drop_key(enum drop_reason r)
+{
+	return r < DROP_REASONS ? drop_keys[r] : "answered";
+}
+
 const char *proxy_drop_name(enum drop_reason r)
 {
 	return r < DROP_REASONS ? drop_names[r] : "answered";

@@ -31,6 +31,8 @@ enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 			      struct in_addr server, struct proxy_answer *a);
 
 const char *proxy_drop_name(enum drop_reason r);
+/* A short name for metrics labels ("not_pxe"). */
+const char *proxy_drop_key(enum drop_reason r);
 
 /* Binds 67 and 4011; -errno, with *port the one that failed. */
 int proxy_open(struct pxe_ctx *ctx, unsigned *port);

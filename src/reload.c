@@ -52,7 +52,10 @@ static bool needs_restart(const struct config *old, const struct config *new)
 	       old->tftp_port != new->tftp_port ||
 	       old->http_enable != new->http_enable ||
 	       old->http_port != new->http_port ||
-	       old->http_addr.s_addr != new->http_addr.s_addr;
+	       old->http_addr.s_addr != new->http_addr.s_addr ||
+	       old->status_enable != new->status_enable ||
+	       old->status_port != new->status_port ||
+	       old->status_addr.s_addr != new->status_addr.s_addr;
 }
 
 /* Keep what is bound and chrooted; take everything else. */
@@ -69,6 +72,9 @@ static void keep_fixed(struct config *c, const struct config *old)
 	c->http_enable = old->http_enable;
 	c->http_port = old->http_port;
 	c->http_addr = old->http_addr;
+	c->status_enable = old->status_enable;
+	c->status_port = old->status_port;
+	c->status_addr = old->status_addr;
 }
 
 void reload_apply(struct pxe_ctx *ctx, struct config *c, const char *err)

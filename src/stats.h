@@ -27,6 +27,10 @@ struct stats {
 	uint64_t tftp_bytes;
 	uint64_t http_requests;
 	uint64_t http_bytes;
+	uint64_t http_errors;           /* 4xx and 5xx answers */
+	/* gauges */
+	uint32_t tftp_active;
+	uint32_t http_active;
 };
 
 #endif
