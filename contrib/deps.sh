@@ -11,9 +11,9 @@ BUILD="build-essential autoconf automake pkg-config libev-dev libnl-3-dev
 TEST="tftp-hpa busybox-static curl dnsmasq-base isc-dhcp-client nftables
  iproute2 python3 procps clang"
 # Packaging: the .deb (dpkg-dev, debhelper, fakeroot, lintian), the man page
-# lint (groff, mandoc), the unit (libsystemd-dev for sd_notify, systemd for
+# lint (groff, mandoc), the unit (systemd for
 # systemd-analyze verify; strace for its system call filter).
-TEST="$TEST dpkg-dev debhelper fakeroot lintian groff mandoc libsystemd-dev
+TEST="$TEST dpkg-dev debhelper fakeroot lintian groff mandoc
  systemd strace"
 case "${1:-build}" in
 build) PKGS=$BUILD ;;

@@ -26,6 +26,7 @@ struct pxe_ctx {
 	bool no_chroot;                 /* debugging only */
 	bool no_drop;                   /* debugging only */
 	int root_fd;                    /* the boot root, open before chroot */
+	int notify_fd;                  /* systemd's $NOTIFY_SOCKET, or -1 */
 
 	struct netif *netif;
 	struct proxy *proxy;

@@ -17,15 +17,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifdef HAVE_SYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
-
 #include "ctx.h"
 #include "http.h"
 #include "log.h"
 #include "monitor.h"
 #include "netif.h"
+#include "notify.h"
 #include "privs.h"
 #include "proxy.h"
 #include "reload.h"
@@ -238,13 +235,12 @@ static void start_serving(struct pxe_ctx *ctx)
 		 ctx->cfg->tftp_enable ? "on" : "off",
 		 ctx->cfg->http_enable ? "on" : "off");
 	netif_log_served(ctx);
-#ifdef HAVE_SYSTEMD
-	sd_notify(0, "READY=1");
-#endif
+	notify_send(ctx->notify_fd, "READY=1");
 }
 
 static void shut_down(struct pxe_ctx *ctx)
 {
+	notify_send(ctx->notify_fd, "STOPPING=1");
 	status_close(ctx);
 	http_close(ctx);
 	tftp_close(ctx);
@@ -279,7 +275,8 @@ static bool wants_monitor(const struct pxe_ctx *ctx)
 
 int main(int argc, char **argv)
 {
-	struct pxe_ctx ctx = { .root_fd = -1, .monitor_fd = -1 };
+	struct pxe_ctx ctx = { .root_fd = -1, .monitor_fd = -1,
+			       .notify_fd = -1 };
 	struct args a = { 0 };
 	char err[1024];
 
@@ -303,6 +300,7 @@ int main(int argc, char **argv)
 		fatalx("cannot start the event loop");
 	open_root(&ctx);
 	open_sockets(&ctx);
+	ctx.notify_fd = notify_open();
 	if (!ctx.foreground && daemon(0, 0) < 0)
 		fatal("daemon");
 	if (wants_monitor(&ctx))
