@@ -1,18 +1,490 @@
-/* Placeholder until the tftp server lands. */
+/* The TFTP server: read-only, from the boot root, in the one loop.
+ *
+ * Requests arrive on port 69 (wildcard, IP_PKTINFO); each transfer gets a
+ * socket of its own, bound to the address the request was sent to and
+ * connected to the client, so the kernel keeps other TIDs away.  Data is
+ * read with pread() one block at a time: nothing of a file is held per
+ * client beyond one block.
+ *
+ * Sending: a window of blocks (RFC 7440; 1 is classic lock-step), then
+ * wait.  Only a timeout retransmits, never a duplicate ACK, so there is no
+ * Sorcerer's Apprentice.  An ACK inside the window means the client lost
+ * what followed: the window restarts after it.  Block numbers are 16 bits
+ * on the wire and wrap; the transfer counts in 64 bits.
+ *
+ * Retransmission: a client that asked for a timeout (RFC 2349) gets it.
+ * Otherwise the timeout adapts to the measured round trip (Karn: only
+ * blocks sent once are timed), doubling per loss up to [tftp] retransmit;
+ * [tftp] retries timeouts at that ceiling end the transfer.
+ *
+ * Mode: only "octet".  "netascii" is refused with a clear error: boot
+ * files are binary, and converting line ends of a binary by mistake
+ * would corrupt it silently.
+ */
 #include "autoconf.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clients.h"
 #include "ctx.h"
+#include "log.h"
+#include "netif.h"
+#include "path.h"
 #include "tftp.h"
+#include "tftp_proto.h"
+#include "udp.h"
+#include "util.h"
+
+#define IPUDP_OVERHEAD 28               /* IPv4 + UDP headers */
+#define RTO_MIN_MS 20                   /* below a LAN's jitter */
+
+struct xfer {
+	struct tftp *srv;
+	ev_io io;
+	ev_timer timer;
+	int sock, fd;
+	struct sockaddr_in peer;
+	char name[TFTP_MAX_NAME + 1];
+	struct tftp_params p;
+	uint64_t size;
+	uint64_t last;          /* number of the last block */
+	uint64_t acked;         /* highest block acknowledged */
+	uint64_t sent;          /* highest block sent */
+	bool oack_wait;         /* OACK sent, waiting for ACK 0 */
+	bool resent;            /* the window in flight was a retransmit */
+	unsigned rto_ms, max_rto_ms, srtt_ms;
+	unsigned retries, retransmits;
+	uint64_t start_ms, window_ms;
+	struct client_ref cref;
+	struct xfer *next, *prev;
+	uint8_t *buf;           /* one packet: header + blksize */
+};
+
+struct tftp {
+	struct pxe_ctx *ctx;
+	int fd;
+	ev_io io;
+	struct xfer *xfers;
+	unsigned n_xfers;
+};
+
+static void xfer_end(struct xfer *x, bool ok, const char *why)
+{
+	struct tftp *t = x->srv;
+	struct pxe_ctx *ctx = t->ctx;
+	uint64_t ms = now_ms() - x->start_ms;
+	uint64_t bytes = MIN(x->acked * x->p.blksize, x->size);
+	char peer[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &x->peer.sin_addr, peer, sizeof(peer));
+	if (ok) {
+		ctx->stats.tftp_transfers++;
+		ctx->stats.tftp_bytes += x->size;
+		log_info("tftp: %s:%u %s: %llu bytes in %.3f s (%.1f MB/s), "
+			 "blksize %u, windowsize %u, %u retransmits", peer,
+			 ntohs(x->peer.sin_port), x->name,
+			 (unsigned long long)x->size, ms / 1000.0,
+			 ms ? x->size / 1000.0 / ms : 0.0, x->p.blksize,
+			 x->p.windowsize, x->retransmits);
+	} else if (why) {
+		ctx->stats.tftp_errors++;
+		log_info("tftp: %s:%u %s: ended after %llu bytes: %s", peer,
+			 ntohs(x->peer.sin_port), x->name,
+			 (unsigned long long)bytes, why);
+	}
+	clients_transfer_end(ctx->clients, x->cref, ok ? x->size : bytes,
+			     (uint32_t)ms, ok);
+	ev_io_stop(ctx->loop, &x->io);
+	ev_timer_stop(ctx->loop, &x->timer);
+	close(x->sock);
+	close(x->fd);
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		t->xfers = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	t->n_xfers--;
+	ctx->stats.tftp_active = t->n_xfers;
+	free(x->buf);
+	free(x);
+}
+
+static int send_block(struct xfer *x, uint64_t block)
+{
+	uint64_t off = (block - 1) * x->p.blksize;
+	size_t want = off >= x->size ? 0 : MIN(x->p.blksize, x->size - off);
+	ssize_t n = 0;
+
+	x->buf[0] = 0;
+	x->buf[1] = TFTP_DATA;
+	x->buf[2] = (uint8_t)(block >> 8);      /* wraps: RFC 1350 */
+	x->buf[3] = (uint8_t)block;
+	if (want && (n = pread(x->fd, x->buf + 4, want, (off_t)off)) !=
+		    (ssize_t)want)
+		return n < 0 ? -errno : -EIO;
+	if (send(x->sock, x->buf, 4 + want, MSG_DONTWAIT) < 0 &&
+	    errno != EAGAIN && errno != ENOBUFS)
+		return -errno;
+	return 0;
+}
+
+static void arm_timer(struct xfer *x)
+{
+	ev_timer_stop(x->srv->ctx->loop, &x->timer);
+	ev_timer_set(&x->timer, x->rto_ms / 1000.0, 0);
+	ev_timer_start(x->srv->ctx->loop, &x->timer);
+}
+
+/* Blocks acked+1 .. acked+windowsize.  False when the transfer ended
+ * (and x is gone). */
+static bool send_window(struct xfer *x, bool retransmit)
+{
+	uint64_t upto = MIN(x->acked + x->p.windowsize, x->last);
+	int err;
+
+	for (uint64_t b = x->acked + 1; b <= upto; b++) {
+		if ((err = send_block(x, b)) < 0) {
+			errno = -err;
+			log_warn("tftp: %s", x->name);
+			xfer_end(x, false, "read or send failed");
+			return false;
+		}
+	}
+	x->sent = upto;
+	x->resent = retransmit;
+	x->window_ms = now_ms();
+	arm_timer(x);
+	return true;
+}
+
+static void send_oack(struct xfer *x)
+{
+	int n = tftp_build_oack(&x->p, x->buf, 4 + x->p.blksize);
+
+	if (n > 0)
+		send(x->sock, x->buf, (size_t)n, MSG_DONTWAIT);
+	x->window_ms = now_ms();
+	arm_timer(x);
+}
+
+/* RFC 6298 in miniature, in milliseconds. */
+static void sample_rtt(struct xfer *x)
+{
+	unsigned rtt = (unsigned)MIN(now_ms() - x->window_ms, 60000);
+
+	if (x->p.timeout)
+		return;                 /* the client fixed it */
+	x->srtt_ms = x->srtt_ms ? (7 * x->srtt_ms + rtt) / 8 : rtt;
+	x->rto_ms = MIN(MAX(RTO_MIN_MS, 3 * x->srtt_ms + 10), x->max_rto_ms);
+}
+
+/* False when the transfer ended (and x is gone). */
+static bool on_ack(struct xfer *x, uint16_t block)
+{
+	/* The 64-bit block this 16-bit number stands for, counted from the
+	 * last acknowledged one. */
+	uint64_t delta = (uint16_t)(block - (uint16_t)x->acked);
+
+	if (x->oack_wait) {
+		if (block != 0)
+			return true;
+		x->oack_wait = false;
+		sample_rtt(x);
+		return send_window(x, false);
+	}
+	if (delta == 0 || delta > x->sent - x->acked)
+		return true;            /* duplicate or stray: no resend */
+	x->acked += delta;
+	x->retries = 0;
+	if (!x->resent && x->acked == x->sent)
+		sample_rtt(x);
+	if (x->acked >= x->last) {
+		xfer_end(x, true, NULL);
+		return false;
+	}
+	/* Whole window acked, or the client says it lost the rest. */
+	return send_window(x, x->acked < x->sent);
+}
+
+static void on_xfer_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct xfer *x = w->data;
+	uint8_t pkt[TFTP_MAX_REQUEST];
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = recv(x->sock, pkt, sizeof(pkt), MSG_DONTWAIT);
+		uint16_t op, arg;
+
+		if (n < 0)
+			return;         /* EAGAIN, or an ICMP error: timer */
+		if (tftp_parse_reply(pkt, (size_t)n, &op, &arg) < 0)
+			continue;
+		if (op == TFTP_ERROR) {
+			/* EDK2 reads tsize then aborts on purpose (code 8). */
+			log_debug("tftp: %s: client sent error %u, transfer "
+				  "ends", x->name, arg);
+			xfer_end(x, false, NULL);
+			return;
+		}
+		if (!on_ack(x, arg))
+			return;
+	}
+}
+
+static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct xfer *x = w->data;
+
+	if (x->rto_ms >= x->max_rto_ms &&
+	    ++x->retries > x->srv->ctx->cfg->tftp_retries) {
+		xfer_end(x, false, "client stopped answering");
+		return;
+	}
+	x->rto_ms = MIN(x->rto_ms * 2, x->max_rto_ms);
+	x->retransmits++;
+	if (x->oack_wait)
+		send_oack(x);
+	else
+		send_window(x, true);
+}
+
+/* An error from a fresh port, as a transfer would send it: clients lock
+ * onto the first port that answers. */
+static void send_error(struct pxe_ctx *ctx, const struct udp_meta *m,
+		       unsigned code, const char *msg)
+{
+	uint8_t pkt[600];
+	int n = tftp_build_error(code, msg, pkt, sizeof(pkt));
+	int s = udp_bind(m->dst, 0, false);
+
+	if (s < 0 || n < 0) {
+		if (s >= 0)
+			close(s);
+		return;
+	}
+	sendto(s, pkt, (size_t)n, MSG_DONTWAIT, (const struct sockaddr *)&m->from,
+	       sizeof(m->from));
+	close(s);
+	ctx->stats.tftp_errors++;
+}
+
+/* The largest block that fits the path without IP fragments. */
+static unsigned mtu_blksize(int sock)
+{
+	int mtu = 0;
+	socklen_t len = sizeof(mtu);
+
+	if (getsockopt(sock, IPPROTO_IP, IP_MTU, &mtu, &len) < 0 ||
+	    mtu <= IPUDP_OVERHEAD + TFTP_DEFAULT_BLKSIZE)
+		return 0;
+	return (unsigned)mtu - IPUDP_OVERHEAD - 4;
+}
+
+static int open_file(struct pxe_ctx *ctx, const struct tftp_request *r,
+		     const struct udp_meta *m, char *name, struct stat *st)
+{
+	char peer[INET_ADDRSTRLEN], vis[80];
+	int fd = path_normalize(r->file, r->file_len, name, TFTP_MAX_NAME + 1);
+
+	inet_ntop(AF_INET, &m->from.sin_addr, peer, sizeof(peer));
+	if (fd == 0)
+		fd = path_open(ctx->root_fd, name, st);
+	if (fd >= 0)
+		return fd;
+	log_vis(vis, sizeof(vis), r->file, r->file_len);
+	if (fd == -ENOENT || fd == -EISDIR || fd == -EINVAL) {
+		/* pxelinux probes many names that do not exist. */
+		log_debug_rl("tftp: %s: %s: not found", peer, vis);
+		send_error(ctx, m, TERR_NOTFOUND, NULL);
+	} else {
+		log_warnx_rl("tftp: %s: %s: refused (%s)", peer, vis,
+			     fd == -EACCES ? "outside the root or not a "
+			     "readable file" : strerror(-fd));
+		send_error(ctx, m, TERR_ACCESS, NULL);
+	}
+	return -1;
+}
+
+static struct xfer *xfer_new(struct tftp *t, const struct udp_meta *m,
+			     int fd, const struct stat *st)
+{
+	struct xfer *x = calloc(1, sizeof(*x));
+	struct in_addr local = m->dst;
+
+	if (!x)
+		return NULL;
+	x->fd = fd;
+	x->size = (uint64_t)st->st_size;
+	x->peer = m->from;
+	x->srv = t;
+	/* A broadcast RRQ: answer from our address on that interface. */
+	if (local.s_addr == htonl(INADDR_BROADCAST)) {
+		char ifname[IF_NAMESIZE];
+
+		netif_server_addr(t->ctx, m->ifindex, m->from.sin_addr, &local,
+				  ifname);
+	}
+	x->sock = udp_bind(local, 0, false);
+	if (x->sock < 0 || connect(x->sock, (const struct sockaddr *)&m->from,
+				   sizeof(m->from)) < 0) {
+		if (x->sock >= 0)
+			close(x->sock);
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+static void start_transfer(struct tftp *t, const struct tftp_request *r,
+			   const struct udp_meta *m)
+{
+	struct pxe_ctx *ctx = t->ctx;
+	const struct config *c = ctx->cfg;
+	struct tftp_limits lim = { c->tftp_max_blksize, 0,
+				   c->tftp_max_windowsize };
+	char name[TFTP_MAX_NAME + 1];
+	struct stat st;
+	struct xfer *x;
+	int fd;
+
+	if (t->n_xfers >= c->tftp_max_transfers) {
+		log_warnx_rl("tftp: %u transfers at once ([tftp] "
+			     "max-transfers): refusing one", t->n_xfers);
+		send_error(ctx, m, TERR_UNDEF, "server busy, try again");
+		return;
+	}
+	if ((fd = open_file(ctx, r, m, name, &st)) < 0)
+		return;
+	if (!(x = xfer_new(t, m, fd, &st))) {
+		close(fd);
+		send_error(ctx, m, TERR_UNDEF, "server out of resources");
+		return;
+	}
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	lim.mtu_blksize = mtu_blksize(x->sock);
+	tftp_negotiate(r, x->size, &lim, &x->p);
+	x->last = x->size / x->p.blksize + 1;   /* the last one is short */
+	x->buf = malloc(4 + MAX(x->p.blksize, 600u));
+	if (!x->buf) {
+		close(x->sock);
+		close(fd);
+		free(x);
+		return;
+	}
+	x->max_rto_ms = x->p.timeout ? x->p.timeout * 1000 : c->tftp_timeout_ms;
+	x->rto_ms = x->p.timeout ? x->max_rto_ms : MIN(200u, x->max_rto_ms);
+	x->start_ms = now_ms();
+	x->next = t->xfers;
+	if (x->next)
+		x->next->prev = x;
+	t->xfers = x;
+	ctx->stats.tftp_active = ++t->n_xfers;
+	x->cref = clients_note_transfer(ctx, m->from.sin_addr, m->ifindex,
+					"tftp", name);
+	ev_io_init(&x->io, on_xfer_readable, x->sock, EV_READ);
+	ev_timer_init(&x->timer, on_timeout, 1, 0);
+	x->io.data = x->timer.data = x;
+	ev_io_start(ctx->loop, &x->io);
+	if (x->p.oack) {
+		x->oack_wait = true;
+		send_oack(x);
+	} else {
+		send_window(x, false);
+	}
+}
+
+static void handle_request(struct tftp *t, const uint8_t *pkt, size_t len,
+			   const struct udp_meta *m)
+{
+	struct pxe_ctx *ctx = t->ctx;
+	struct tftp_request r;
+	struct in_addr srv;
+	char ifname[IF_NAMESIZE];
+	const char *why;
+
+	if (!netif_server_addr(ctx, m->ifindex, m->from.sin_addr, &srv,
+			       ifname))
+		return;         /* not an interface we serve */
+	if (tftp_parse_request(pkt, len, &r, &why) < 0) {
+		log_debug_rl("tftp: %s: malformed request: %s",
+			     inet_ntoa(m->from.sin_addr), why);
+		if (len >= 2)
+			send_error(ctx, m, TERR_ILLEGAL, why);
+		return;
+	}
+	if (r.op == TFTP_WRQ) {
+		send_error(ctx, m, TERR_ACCESS, "read-only server");
+		return;
+	}
+	if (strcasecmp(r.mode, "octet")) {
+		send_error(ctx, m, TERR_ILLEGAL, strcasecmp(r.mode, "netascii")
+			   ? "unknown transfer mode"
+			   : "only octet (binary) mode is served");
+		return;
+	}
+	start_transfer(t, &r, m);
+}
+
+static void on_request(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct tftp *t = w->data;
+	uint8_t pkt[TFTP_MAX_REQUEST + 1];
+	struct udp_meta m;
+
+	for (int i = 0; i < 32; i++) {
+		ssize_t n = udp_recv(w->fd, pkt, sizeof(pkt), &m);
+
+		if (n < 0)
+			return;
+		if (m.truncated || (size_t)n > TFTP_MAX_REQUEST) {
+			send_error(t->ctx, &m, TERR_ILLEGAL, "request too long");
+			continue;
+		}
+		handle_request(t, pkt, (size_t)n, &m);
+	}
+}
 
 int tftp_open(struct pxe_ctx *ctx)
 {
+	struct in_addr any = { htonl(INADDR_ANY) };
+	int fd = udp_bind(any, ctx->cfg->tftp_port, false);
+	struct tftp *t;
+
+	if (fd < 0)
+		return fd;
+	t = xcalloc(1, sizeof(*t));
+	t->ctx = ctx;
+	t->fd = fd;
+	ev_io_init(&t->io, on_request, fd, EV_READ);
+	t->io.data = t;
+	ctx->tftp = t;
 	return 0;
 }
 
 void tftp_start(struct pxe_ctx *ctx)
 {
+	if (ctx->tftp)
+		ev_io_start(ctx->loop, &ctx->tftp->io);
 }
 
 void tftp_close(struct pxe_ctx *ctx)
 {
+	struct tftp *t = ctx->tftp;
+
+	if (!t)
+		return;
+	while (t->xfers)
+		xfer_end(t->xfers, false, NULL);
+	ev_io_stop(ctx->loop, &t->io);
+	close(t->fd);
+	free(t);
+	ctx->tftp = NULL;
 }
