@@ -1,0 +1,85 @@
+#!/bin/sh
+# tests/e2e/setup.sh: installs what the end-to-end lab needs, on Debian, as root.
+#
+# - Debian packages: QEMU and the clients' firmware (iPXE ROMs, OVMF, AAVMF),
+#   the boot loaders (pxelinux, GRUB for x86_64 EFI), a kernel and busybox
+#   for the booted system, dnsmasq-base (the "corporate" DHCP server and the
+#   reference sidecar), iproute2, cpio, python3.
+# - The arm64 pieces that an x86 host cannot install: the arm64 kernel,
+#   busybox-static and GRUB's arm64-efi modules, downloaded with
+#   `apt-get download` (arm64 is added as a foreign architecture) and
+#   unpacked with dpkg-deb under $E2E_CACHE/arm64 (default
+#   /var/tmp/pxeproxyd-e2e/arm64).
+#
+# Idempotent: when everything is there it only checks and returns.
+# contrib/ci.sh and contrib/demo.sh call it before the tests.
+set -eu
+CACHE=${E2E_CACHE:-/var/tmp/pxeproxyd-e2e}
+ARM64=$CACHE/arm64
+PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 ipxe-qemu
+ pxelinux syslinux-common dnsmasq-base busybox-static linux-image-amd64
+ grub-efi-amd64-bin grub-common iproute2 cpio gzip python3 kmod util-linux"
+
+say() { echo "e2e setup: $*"; }
+die() { echo "e2e setup: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (apt-get, dpkg)"
+command -v apt-get >/dev/null || die "apt-get not found: the lab needs Debian"
+export DEBIAN_FRONTEND=noninteractive
+updated=
+apt_update() { [ -n "$updated" ] || { apt-get update -qq; updated=1; }; }
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	say "installing:$missing"
+	apt_update
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+		die "apt-get install failed for:$missing"
+fi
+
+# The arm64 pieces, unpacked once.  The stamp names the packages unpacked,
+# so a newer arm64 kernel in the archive is picked up on the next run.
+if [ -f "$ARM64/.done" ] && [ -z "${E2E_REFRESH:-}" ]; then
+	say "arm64 pieces ready in $ARM64 ($(cat "$ARM64/.done"))"
+	exit 0
+fi
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	say "adding arm64 as a foreign architecture (for apt-get download only)"
+	dpkg --add-architecture arm64
+	updated=
+fi
+apt_update
+# linux-image-arm64 is a meta package: download the versioned image it
+# depends on.
+kpkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+	sed -n 's/^ *Depends: \(linux-image-[0-9][^: ]*\).*/\1/p' | head -n 1)
+[ -n "$kpkg" ] || die "no arm64 kernel package found (apt-cache depends linux-image-arm64:arm64)"
+dl=$(mktemp -d /tmp/pxeproxyd-e2e-dl.XXXXXX)
+trap 'rm -rf "$dl"' EXIT
+# apt downloads as user _apt when it can write there
+id _apt >/dev/null 2>&1 && chown _apt "$dl"
+say "downloading $kpkg busybox-static grub-efi-arm64-bin (arm64)"
+(cd "$dl" && apt-get download -qq "$kpkg:arm64" busybox-static:arm64 \
+	grub-efi-arm64-bin:arm64) || die "apt-get download of the arm64 packages failed"
+rm -rf "$ARM64.new"
+mkdir -p "$ARM64.new"
+for deb in "$dl"/*.deb; do
+	dpkg-deb -x "$deb" "$ARM64.new" || die "dpkg-deb -x $deb"
+done
+ls "$ARM64.new"/boot/vmlinuz-* >/dev/null 2>&1 || die "no kernel in $kpkg"
+[ -x "$ARM64.new"/bin/busybox ] || die "no busybox in busybox-static:arm64"
+[ -d "$ARM64.new"/usr/lib/grub/arm64-efi ] || die "no arm64-efi modules in grub-efi-arm64-bin"
+# modules.dep is made at install time, which an unpacked package skips;
+# the boot tree's initrd needs it to load the network driver's dependencies.
+for kdir in "$ARM64.new"/lib/modules/*; do
+	depmod -b "$ARM64.new" "${kdir##*/}" || die "depmod for ${kdir##*/}"
+done
+(cd "$dl" && ls *.deb) | tr '\n' ' ' >"$ARM64.new/.done"
+rm -rf "$ARM64"
+mv "$ARM64.new" "$ARM64"
+say "arm64 pieces ready in $ARM64 ($(cat "$ARM64/.done"))"
