@@ -62,29 +62,29 @@ e2e_serial_text() { tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc
 # e2e_need CLIENT: skips (77) unless everything the lab needs is here.
 e2e_need() {
 	[ "$(id -u)" = 0 ] || e2e_skip "needs root (network namespaces, taps)"
-	for c in ip qemu-system-x86_64 python3 dnsmasq busybox cpio gzip flock awk; do
-		command -v "$c" >/dev/null 2>&1 ||
-			e2e_skip "$c is not installed (run tests/e2e/setup.sh)"
+	for _c in ip qemu-system-x86_64 python3 dnsmasq busybox cpio gzip flock awk; do
+		command -v "$_c" >/dev/null 2>&1 ||
+			e2e_skip "$_c is not installed (run tests/e2e/setup.sh)"
 	done
 	[ -c /dev/net/tun ] || e2e_skip "/dev/net/tun missing (no tap devices)"
-	for f in /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+	for _f in /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 \
 		/usr/lib/grub/x86_64-efi/linux.mod; do
-		[ -f "$f" ] || e2e_skip "$f missing (run tests/e2e/setup.sh)"
+		[ -f "$_f" ] || e2e_skip "$_f missing (run tests/e2e/setup.sh)"
 	done
 	ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 ||
 		e2e_skip "no amd64 kernel in /boot (run tests/e2e/setup.sh)"
 	case $1 in
-	bios) f=/usr/lib/ipxe/qemu/pxe-e1000.rom ;;
-	uefi-x64) f=/usr/share/OVMF/OVMF_CODE_4M.fd ;;
+	bios) _f=/usr/lib/ipxe/qemu/pxe-e1000.rom ;;
+	uefi-x64) _f=/usr/share/OVMF/OVMF_CODE_4M.fd ;;
 	uefi-aa64)
 		command -v qemu-system-aarch64 >/dev/null 2>&1 ||
 			e2e_skip "qemu-system-aarch64 is not installed (run tests/e2e/setup.sh)"
 		[ -f "$E2E_CACHE/arm64/.done" ] ||
 			e2e_skip "arm64 kernel/busybox/GRUB not unpacked (run tests/e2e/setup.sh)"
-		f=/usr/share/AAVMF/AAVMF_CODE.fd ;;
+		_f=/usr/share/AAVMF/AAVMF_CODE.fd ;;
 	*) e2e_fail "unknown client '$1' (bios, uefi-x64, uefi-aa64)" ;;
 	esac
-	[ -f "$f" ] || e2e_skip "$f missing (run tests/e2e/setup.sh)"
+	[ -f "$_f" ] || e2e_skip "$_f missing (run tests/e2e/setup.sh)"
 }
 
 # e2e_mkboot: the boot tree, built once and reused while up to date.
@@ -98,12 +98,12 @@ e2e_mkboot() {
 
 e2e_lab_up() {
 	E2E_RUN=$((E2E_RUN + 1))
-	n=$$x$E2E_RUN
-	NS_SW=e2esw$n NS_CORP=e2ecorp$n NS_SIDE=e2eside$n
+	_id=$$x$E2E_RUN
+	NS_SW=e2esw$_id NS_CORP=e2ecorp$_id NS_SIDE=e2eside$_id
 	E2E_NS="$NS_SW $NS_CORP $NS_SIDE"
-	for ns in $E2E_NS; do
-		ip netns add "$ns" || e2e_fail "ip netns add $ns"
-		ip -n "$ns" link set lo up
+	for _ns in $E2E_NS; do
+		ip netns add "$_ns" || e2e_fail "ip netns add $_ns"
+		ip -n "$_ns" link set lo up
 	done
 	ip -n "$NS_SW" link add br0 type bridge || e2e_fail "bridge"
 	# No STP delay: ports forward as soon as they are up.
@@ -132,15 +132,15 @@ e2e_lab_down() {
 		wait "$SNIFF_PID" 2>/dev/null
 		SNIFF_PID=
 	fi
-	for sig in TERM KILL; do
-		for ns in $E2E_NS; do
-			pids=$(ip netns pids "$ns" 2>/dev/null)
-			[ -n "$pids" ] && kill -s $sig $pids 2>/dev/null
+	for _sig in TERM KILL; do
+		for _ns in $E2E_NS; do
+			_pids=$(ip netns pids "$_ns" 2>/dev/null)
+			[ -n "$_pids" ] && kill -s $_sig $_pids 2>/dev/null
 		done
-		[ $sig = TERM ] && sleep 0.3
+		[ $_sig = TERM ] && sleep 0.3
 	done
 	wait 2>/dev/null
-	for ns in $E2E_NS; do ip netns del "$ns" 2>/dev/null; done
+	for _ns in $E2E_NS; do ip netns del "$_ns" 2>/dev/null; done
 	E2E_NS=
 }
 
@@ -222,11 +222,11 @@ e2e_side_start() {
 
 # e2e_client_start CLIENT: the machine, powered on, console in $L.serial.
 e2e_client_start() {
-	net="-netdev tap,id=n0,ifname=pclient,script=no,downscript=no"
+	_net="-netdev tap,id=n0,ifname=pclient,script=no,downscript=no"
 	case $1 in
 	bios)
 		E2E_MAC=52:54:00:e2:e0:01
-		set -- qemu-system-x86_64 -machine pc -m 512 $net -boot n \
+		set -- qemu-system-x86_64 -machine pc -m 512 $_net -boot n \
 			-device e1000,netdev=n0,mac=$E2E_MAC,romfile=/usr/lib/ipxe/qemu/pxe-e1000.rom
 		;;
 	uefi-x64)
@@ -235,7 +235,7 @@ e2e_client_start() {
 		# romfile= : OVMF's own virtio-net driver and PXE, not iPXE's.
 		set -- qemu-system-x86_64 -machine q35 -m 512 \
 			-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
-			-drive if=pflash,format=raw,file="$L.vars" $net \
+			-drive if=pflash,format=raw,file="$L.vars" $_net \
 			-device virtio-net-pci,netdev=n0,mac=$E2E_MAC,romfile=,bootindex=1
 		;;
 	uefi-aa64)
@@ -243,7 +243,7 @@ e2e_client_start() {
 		cp --sparse=always /usr/share/AAVMF/AAVMF_VARS.fd "$L.vars"
 		set -- qemu-system-aarch64 -machine virt -cpu cortex-a57 -m 768 \
 			-drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd \
-			-drive if=pflash,format=raw,file="$L.vars" $net \
+			-drive if=pflash,format=raw,file="$L.vars" $_net \
 			-device virtio-net-pci,netdev=n0,mac=$E2E_MAC,romfile=,bootindex=1
 		;;
 	esac
@@ -258,36 +258,52 @@ e2e_client_start() {
 
 # --- one boot ----------------------------------------------------------
 
-# e2e_events: prints the boot's new steps (sidecar log lines about offers
-# and transfers, the client's markers) with the seconds since power-on.
-E2E_EV_SIDE=0 E2E_EV_SERIAL=0
+# e2e_events: prints the boot's new steps with the seconds since power-on:
+# the sidecar's log lines about offers and transfers, the DHCP server's
+# offers and acks as seen on the wire, the client's console markers.
+E2E_EV_SIDE=0 E2E_EV_DHCP=0 E2E_EV_SERIAL=0
 e2e_events() {
-	n=$(wc -l <"$L.side")
-	if [ "$n" -gt "$E2E_EV_SIDE" ]; then
-		sed -n "$((E2E_EV_SIDE + 1)),${n}p" "$L.side" |
-		awk -v t0="$E2E_T0_DAY" -v who="$E2E_KIND" '
+	: >"$L.ev"
+	_now=$(e2e_since "$E2E_T0")
+	_n=$(wc -l <"$L.side")
+	if [ "$_n" -gt "$E2E_EV_SIDE" ]; then
+		case $E2E_KIND in
+		pxeproxyd) _pat=' OFFER | ACK |tftp: |http: ' ;;
+		*) _pat='PXE\(| sent /|url:' ;;
+		esac
+		sed -n "$((E2E_EV_SIDE + 1)),${_n}p" "$L.side" |
+		awk -v t0="$E2E_T0_DAY" -v now="$_now" -v who="$E2E_KIND" -v pat="$_pat" '
 			function secs(s,  a) { split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
-			/ ready: |exiting| sent size: / { next }
-			/ offer|OFFER|ACK |tftp|http|HTTP|GET |sent |proxy/ {
-				line = $0; t = ""
+			$0 ~ pat {
+				line = $0; d = now
 				if ($1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) {
-					d = secs($1) - secs(t0); if (d < 0) d += 86400
-					t = sprintf("%5.1fs", d); sub(/^[^ ]+ /, "", line)
+					d = secs($1) - secs(t0)
+					if (d < -43200) d += 86400
+					sub(/^[^ ]+ /, "", line)
 				}
-				if (t == "") t = "     "
-				printf "  [%s] %-9s %s\n", t, who, substr(line, 1, 150)
-			}'
-		E2E_EV_SIDE=$n
+				printf "%.3f %-9s %s\n", d, who, substr(line, 1, 140)
+			}' >>"$L.ev"
+		E2E_EV_SIDE=$_n
 	fi
-	n=$(wc -l <"$L.serial")
-	if [ "$n" -gt "$E2E_EV_SERIAL" ]; then
-		e2e_serial_text "$L.serial" | sed -n "$((E2E_EV_SERIAL + 1)),${n}p" |
-		grep -a -E 'E2E-|PXELINUX [0-9]|iPXE [0-9]|Start PXE over IPv4|Station IP|Downloading NBP|NBP file' |
-		while IFS= read -r line; do
-			printf '  [%5ss] client    %s\n' "$(e2e_since "$E2E_T0")" "$(echo "$line" | cut -c1-150)"
-		done
-		E2E_EV_SERIAL=$n
+	_n=$(wc -l <"$L.dhcp")
+	if [ "$_n" -gt "$E2E_EV_DHCP" ]; then
+		sed -n "$((E2E_EV_DHCP + 1)),${_n}p" "$L.dhcp" |
+		awk -v t0="$E2E_T0" '$2 == "pcorp" {
+			sub(/yiaddr=/, "", $9); sub(/chaddr=/, "", $8)
+			printf "%.3f %-9s %s %s to %s (the DHCP server, seen on the wire)\n",
+				$1 - t0, "dhcp", $6, $9, $8 }' >>"$L.ev"
+		E2E_EV_DHCP=$_n
 	fi
+	_n=$(wc -l <"$L.serial")
+	if [ "$_n" -gt "$E2E_EV_SERIAL" ]; then
+		e2e_serial_text "$L.serial" | sed -n "$((E2E_EV_SERIAL + 1)),${_n}p" |
+		grep -a -E 'E2E-|PXELINUX [0-9]|Start PXE over IPv4|Station IP|NBP file|^error:' |
+		sed 's/^ *//' | cut -c1-140 |
+		awk -v now="$_now" '{ printf "%s %-9s %s\n", now, "client", $0 }' >>"$L.ev"
+		E2E_EV_SERIAL=$_n
+	fi
+	sort -s -n -k1,1 "$L.ev" |
+		awk '{ t = $1; sub(/^[^ ]+ /, ""); printf "  [%5.1fs] %s\n", t, $0 }'
 }
 
 # e2e_boot CLIENT KIND: one network boot of CLIENT through sidecar KIND.
@@ -296,24 +312,29 @@ e2e_events() {
 e2e_boot() {
 	E2E_KIND=$2 E2E_SECS= E2E_WHY= E2E_LEASE=
 	L=$E2E_WORK/$2-$1
-	E2E_EV_SIDE=0 E2E_EV_SERIAL=0
+	E2E_EV_SIDE=0 E2E_EV_DHCP=0 E2E_EV_SERIAL=0
 	e2e_lab_up
 	e2e_sniff_start
 	e2e_corp_start
 	e2e_side_start "$2"
 	e2e_client_start "$1"
-	deadline=$(awk -v t="$E2E_T0" -v s="$E2E_TIMEOUT" 'BEGIN { printf "%d", t + s }')
+	_deadline=$(awk -v t="$E2E_T0" -v s="$E2E_TIMEOUT" 'BEGIN { printf "%d", t + s }')
 	while :; do
 		[ -n "${E2E_EVENTS:-}" ] && e2e_events
 		if grep -a -q -E 'E2E-RESULT' "$L.serial"; then
 			E2E_SECS=$(e2e_since "$E2E_T0")
 			break
 		fi
+		# GRUB waits for a key after a failed command: fail now.
+		if grep -a -q 'Press any key to continue' "$L.serial"; then
+			E2E_WHY="the boot loader stopped: $(e2e_serial_text "$L.serial" | grep -a '^error:' | head -n 3 | tr '\n' ' ')"
+			break
+		fi
 		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
 			E2E_WHY="the machine stopped without a result: $(tail -n 3 "$L.qemu")"
 			break
 		fi
-		if [ "$(date +%s)" -ge "$deadline" ]; then
+		if [ "$(date +%s)" -ge "$_deadline" ]; then
 			E2E_WHY="no result after $E2E_TIMEOUT s"
 			break
 		fi
@@ -327,10 +348,10 @@ e2e_boot() {
 	e2e_lab_down
 	e2e_serial_text "$L.serial" >"$L.console"
 	[ -n "$E2E_WHY" ] && return 1
-	got=$(grep -a -o 'E2E-RESULT[^ ]* .*' "$L.console" | head -n 1)
-	case $got in
+	_got=$(grep -a -o 'E2E-RESULT[^ ]* .*' "$L.console" | head -n 1)
+	case $_got in
 	*"sha256=$E2E_WANT"*) ;;
-	*) E2E_WHY="wrong or no payload digest: '$got' (want sha256=$E2E_WANT)"; return 1 ;;
+	*) E2E_WHY="wrong or no payload digest: '$_got' (want sha256=$E2E_WANT)"; return 1 ;;
 	esac
 	E2E_LEASE=$(sed -n 's/.*E2E-LEASE ip=\([0-9.]*\) .*/\1/p' "$L.console" | head -n 1)
 	case $E2E_LEASE in
@@ -361,39 +382,39 @@ e2e_report_failure() {
 }
 
 # e2e_test CLIENT: the test proper.  Boots CLIENT through pxeproxyd, checks
-# digest, lease and the wire; then (unless E2E_REFERENCE=0 or dnsmasq is
-# missing) through the dnsmasq reference sidecar, and compares the times.
+# digest, lease and the wire; then (unless E2E_REFERENCE=0) through the
+# dnsmasq reference sidecar, and compares the times.
 e2e_test() {
-	client=$1
-	e2e_need "$client"
+	_client=$1
+	e2e_need "$_client"
 	[ -x "$PXEPROXYD" ] || e2e_fail "$PXEPROXYD not built"
 	[ -f "$E2E_CONF" ] || e2e_fail "$E2E_CONF missing"
 	e2e_mkboot
-	e2e_say "$client through pxeproxyd ($PXEPROXYD -c $E2E_CONF)"
-	if ! e2e_boot "$client" pxeproxyd; then
-		echo "FAIL: $client through pxeproxyd: $E2E_WHY"
+	e2e_say "$_client through pxeproxyd ($PXEPROXYD -c $E2E_CONF)"
+	if ! e2e_boot "$_client" pxeproxyd; then
+		echo "FAIL: $_client through pxeproxyd: $E2E_WHY"
 		e2e_report_failure
 		exit 1
 	fi
-	mine=$E2E_SECS
-	e2e_say "$client booted through pxeproxyd in ${mine}s: payload sha256 intact, lease $E2E_LEASE from $CORP_IP"
+	_mine=$E2E_SECS
+	e2e_say "$_client booted through pxeproxyd in ${_mine}s: payload sha256 intact, lease $E2E_LEASE from $CORP_IP"
 	e2e_say "$(cat "$L.verdict")"
 	if [ "${E2E_REFERENCE:-1}" = 0 ]; then
 		e2e_say "reference run skipped (E2E_REFERENCE=0)"
 		return 0
 	fi
-	e2e_say "$client through the reference sidecar (dnsmasq proxy + TFTP, busybox httpd)"
-	if ! e2e_boot "$client" dnsmasq; then
+	e2e_say "$_client through the reference sidecar (dnsmasq proxy + TFTP, busybox httpd)"
+	if ! e2e_boot "$_client" dnsmasq; then
 		# A broken reference says nothing about pxeproxyd: report, no ratio.
 		echo "WARNING: the dnsmasq reference boot failed: $E2E_WHY"
 		e2e_report_failure
 		return 0
 	fi
-	ref=$E2E_SECS
-	ratio=$(awk -v a="$mine" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')
-	echo "ratio $client: pxeproxyd ${mine}s / dnsmasq ${ref}s = $ratio"
-	if awk -v r="$ratio" -v m="$E2E_MAX_RATIO" 'BEGIN { exit !(r > m) }'; then
-		e2e_fail "$client: pxeproxyd took $ratio times as long as dnsmasq (limit $E2E_MAX_RATIO)"
+	_ref=$E2E_SECS
+	_ratio=$(awk -v a="$_mine" -v b="$_ref" 'BEGIN { printf "%.2f", a / b }')
+	echo "ratio $_client: pxeproxyd ${_mine}s / dnsmasq ${_ref}s = $_ratio"
+	if awk -v r="$_ratio" -v m="$E2E_MAX_RATIO" 'BEGIN { exit !(r > m) }'; then
+		e2e_fail "$_client: pxeproxyd took $_ratio times as long as dnsmasq (limit $E2E_MAX_RATIO)"
 	fi
 	return 0
 }

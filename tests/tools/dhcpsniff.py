@@ -9,8 +9,8 @@ and the DHCP server gave the client its normal lease.
 
 capture binds an AF_PACKET socket to each switch port and writes one line
 per DHCP packet (UDP 67, 68 or 4011, with the magic cookie) that the host
-behind that port sent, e.g.
-  12.345 vside 192.0.2.5:67 > 255.255.255.255:68 OFFER xid=1a2b3c4d
+behind that port sent, stamped with the time since the epoch, e.g.
+  1764049000.123 pside 192.0.2.5:67 > 255.255.255.255:68 OFFER xid=1a2b3c4d
       chaddr=52:54:00:e2:e0:01 yiaddr=0.0.0.0 siaddr=192.0.2.5 file=pxelinux.0
 After binding it prints "listening" on stderr.
 
@@ -100,7 +100,6 @@ def capture(ports):
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
     print("listening on " + " ".join(ports), file=sys.stderr, flush=True)
-    t0 = time.monotonic()
     while not stop:
         try:
             ready, _, _ = select.select(socks, [], [], 0.5)
@@ -116,7 +115,7 @@ def capture(ports):
             d["vendor"] = d["vendor"].split(":", 1)[0] or "-"
             print("%.3f %s %s:%d > %s:%d %s xid=%s chaddr=%s yiaddr=%s "
                   "siaddr=%s file=%s vendor=%s" % (
-                      time.monotonic() - t0, addr[0], d["src"], d["sport"],
+                      time.time(), addr[0], d["src"], d["sport"],
                       d["dst"], d["dport"], d["type"], d["xid"], d["chaddr"],
                       d["yiaddr"], d["siaddr"], d["file"] or "-", d["vendor"]),
                   flush=True)
