@@ -43,7 +43,7 @@
 #include "util.h"
 
 #define IPUDP_OVERHEAD 28               /* IPv4 + UDP headers */
-#define RTO_MIN_MS 20                   /* below a LAN's jitter */
+#define RTO_MIN_MS 5                    /* a LAN round trip is well below */
 
 struct xfer {
 	struct tftp *srv;
@@ -60,6 +60,7 @@ struct xfer {
 	bool oack_wait;         /* OACK sent, waiting for ACK 0 */
 	bool resent;            /* the window in flight was a retransmit */
 	unsigned rto_ms, max_rto_ms, srtt_ms;
+	bool have_rtt;
 	unsigned retries, retransmits;
 	uint64_t start_ms, window_ms;
 	struct client_ref cref;
@@ -175,15 +176,23 @@ static void send_oack(struct xfer *x)
 	arm_timer(x);
 }
 
+/* The timeout the measured round trip calls for. */
+static unsigned base_rto(const struct xfer *x)
+{
+	if (x->p.timeout)
+		return x->max_rto_ms;   /* the client fixed it */
+	if (!x->srtt_ms && !x->have_rtt)
+		return MIN(200u, x->max_rto_ms);
+	return MIN(MAX(RTO_MIN_MS, 4 * x->srtt_ms + 4), x->max_rto_ms);
+}
+
 /* RFC 6298 in miniature, in milliseconds. */
 static void sample_rtt(struct xfer *x)
 {
 	unsigned rtt = (unsigned)MIN(now_ms() - x->window_ms, 60000);
 
-	if (x->p.timeout)
-		return;                 /* the client fixed it */
-	x->srtt_ms = x->srtt_ms ? (7 * x->srtt_ms + rtt) / 8 : rtt;
-	x->rto_ms = MIN(MAX(RTO_MIN_MS, 3 * x->srtt_ms + 10), x->max_rto_ms);
+	x->srtt_ms = x->have_rtt ? (7 * x->srtt_ms + rtt) / 8 : rtt;
+	x->have_rtt = true;
 }
 
 /* False when the transfer ended (and x is gone). */
@@ -197,7 +206,9 @@ static bool on_ack(struct xfer *x, uint16_t block)
 		if (block != 0)
 			return true;
 		x->oack_wait = false;
-		sample_rtt(x);
+		if (!x->retransmits)
+			sample_rtt(x);
+		x->rto_ms = base_rto(x);
 		return send_window(x, false);
 	}
 	if (delta == 0 || delta > x->sent - x->acked)
@@ -206,6 +217,9 @@ static bool on_ack(struct xfer *x, uint16_t block)
 	x->retries = 0;
 	if (!x->resent && x->acked == x->sent)
 		sample_rtt(x);
+	/* Progress: back off no more.  A lossy link should cost a round
+	 * trip per loss, not seconds; a spurious resend costs a block. */
+	x->rto_ms = base_rto(x);
 	if (x->acked >= x->last) {
 		xfer_end(x, true, NULL);
 		return false;
@@ -380,7 +394,7 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 		return;
 	}
 	x->max_rto_ms = x->p.timeout ? x->p.timeout * 1000 : c->tftp_timeout_ms;
-	x->rto_ms = x->p.timeout ? x->max_rto_ms : MIN(200u, x->max_rto_ms);
+	x->rto_ms = base_rto(x);
 	x->start_ms = now_ms();
 	x->next = t->xfers;
 	if (x->next)

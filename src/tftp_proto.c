@@ -129,7 +129,9 @@ void tftp_negotiate(const struct tftp_request *r, uint64_t file_size,
 		p->timeout = r->timeout;
 		p->oack_timeout = true;
 	}
-	p->oack_tsize = r->ask_tsize;
+	/* curl rejects an OACK with tsize 0 ("invalid tsize"); an empty
+	 * file boots nothing, so for it the size goes unsaid. */
+	p->oack_tsize = r->ask_tsize && file_size > 0;
 	p->oack = p->oack_blksize || p->oack_windowsize || p->oack_timeout ||
 		  p->oack_tsize;
 }
