@@ -43,7 +43,10 @@
 #include "util.h"
 
 #define IPUDP_OVERHEAD 28               /* IPv4 + UDP headers */
-#define RTO_MIN_MS 5                    /* a LAN round trip is well below */
+/* Floor of the adaptive timeout: a LAN round trip is far below it, and a
+ * slow ROM that pauses longer costs only a duplicate block (re-ACKed, never
+ * re-streamed). */
+#define RTO_MIN_MS 10
 
 struct xfer {
 	struct tftp *srv;
