@@ -1,18 +1,540 @@
-/* Placeholder until the http server lands. */
+/* The HTTP server: the boot root over HTTP/1.1, in the one loop.
+ *
+ * A connection reads a request head into a fixed buffer (HTTP_MAX_HEAD),
+ * answers it, and goes on with the next one: keep-alive, and pipelined
+ * requests already in the buffer are answered in order.  Bodies go with
+ * sendfile() from the open file, a bounded slice per wake-up so that one
+ * fast client cannot starve the others; memory per connection is fixed,
+ * whatever the file size.
+ *
+ * Timeouts: a request head must be complete within HTTP_HEAD_TIMEOUT of
+ * its first byte (slowloris); an idle keep-alive connection and a body
+ * the client stopped reading both end after [http] idle-timeout.
+ *
+ * Policy: a directory (the root included) is 403, never a listing;
+ * several ranges in one request get the whole file (RFC 9110 lets a
+ * server ignore Range).
+ */
 #include "autoconf.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clients.h"
 #include "ctx.h"
 #include "http.h"
+#include "http_parse.h"
+#include "log.h"
+#include "path.h"
+#include "util.h"
+
+#define HTTP_HEAD_TIMEOUT 10.0          /* seconds for a request head */
+#define HTTP_SLICE (512 * 1024)         /* body bytes per wake-up */
+#define HTTP_OUT_HEAD 1024              /* our response heads fit */
+#define HTTP_LINGER 2.0                 /* seconds to drain before close */
+
+/* LINGERING: the answer is sent and writing shut down; what the client
+ * still sends is read and dropped, so that closing with unread input
+ * (a reset) cannot destroy an error answer before the client reads it. */
+enum conn_state { READING, SENDING, LINGERING };
+
+struct conn {
+	struct http *srv;
+	ev_io io;
+	ev_timer timer;
+	int fd;
+	struct sockaddr_in peer;
+	enum conn_state state;
+	char in[HTTP_MAX_HEAD];
+	size_t in_len;
+	char out[HTTP_OUT_HEAD];
+	size_t out_len, out_sent;
+	int file;                       /* body source, or -1 */
+	off_t off;
+	uint64_t left;                  /* body bytes still to send */
+	/* the request being answered, for the access log */
+	char method[16];
+	char path[HTTP_MAX_PATH + 1];
+	int status;
+	uint64_t body_sent;
+	uint64_t start_ms;
+	bool keep_alive;
+	bool counted_active;
+	struct client_ref cref;
+	struct conn *next, *prev;
+};
+
+struct http {
+	struct pxe_ctx *ctx;
+	int fd;
+	ev_io io;
+	struct conn *conns;
+	unsigned n_conns;
+};
+
+static void conn_timer(struct conn *c, double secs)
+{
+	struct ev_loop *loop = c->srv->ctx->loop;
+
+	ev_timer_stop(loop, &c->timer);
+	ev_timer_set(&c->timer, secs, 0);
+	ev_timer_start(loop, &c->timer);
+}
+
+static void conn_watch(struct conn *c, int events)
+{
+	struct ev_loop *loop = c->srv->ctx->loop;
+
+	ev_io_stop(loop, &c->io);
+	ev_io_set(&c->io, c->fd, events);
+	ev_io_start(loop, &c->io);
+}
+
+static void finish_active(struct conn *c, bool ok)
+{
+	struct pxe_ctx *ctx = c->srv->ctx;
+
+	if (!c->counted_active)
+		return;
+	c->counted_active = false;
+	ctx->stats.http_active--;
+	clients_transfer_end(ctx->clients, c->cref, c->body_sent,
+			     (uint32_t)(now_ms() - c->start_ms), ok);
+}
+
+static void conn_free(struct conn *c)
+{
+	struct http *h = c->srv;
+	struct ev_loop *loop = h->ctx->loop;
+
+	finish_active(c, false);
+	ev_io_stop(loop, &c->io);
+	ev_timer_stop(loop, &c->timer);
+	close(c->fd);
+	if (c->file >= 0)
+		close(c->file);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		h->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	h->n_conns--;
+	free(c);
+}
+
+static void access_log(struct conn *c)
+{
+	struct pxe_ctx *ctx = c->srv->ctx;
+	char peer[INET_ADDRSTRLEN], vis[160];
+
+	inet_ntop(AF_INET, &c->peer.sin_addr, peer, sizeof(peer));
+	log_vis(vis, sizeof(vis), c->path, strlen(c->path));
+	ctx->stats.http_requests++;
+	ctx->stats.http_bytes += c->body_sent;
+	if (c->status >= 400)
+		ctx->stats.http_errors++;
+	log_info("http: %s:%u %s %s %d %llu bytes %llu ms", peer,
+		 ntohs(c->peer.sin_port), c->method, vis, c->status,
+		 (unsigned long long)c->body_sent,
+		 (unsigned long long)(now_ms() - c->start_ms));
+}
+
+static void add_head(struct conn *c, const char *fmtstr, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_head(struct conn *c, const char *fmtstr, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmtstr);
+	n = vsnprintf(c->out + c->out_len, sizeof(c->out) - c->out_len,
+		      fmtstr, ap);
+	va_end(ap);
+	/* Our heads are short; a cut one would be a bug, so say so. */
+	if (n < 0 || (size_t)n >= sizeof(c->out) - c->out_len)
+		c->out_len = sizeof(c->out);
+	else
+		c->out_len += (size_t)n;
+}
+
+static void start_head(struct conn *c, int status)
+{
+	char date[40];
+
+	c->status = status;
+	c->out_len = c->out_sent = 0;
+	http_format_date(time(NULL), date, sizeof(date));
+	add_head(c, "HTTP/1.1 %d %s\r\nServer: pxeproxyd/%s\r\nDate: %s\r\n",
+		 status, http_reason(status), PACKAGE_VERSION, date);
+}
+
+static void end_head(struct conn *c)
+{
+	add_head(c, "Connection: %s\r\n\r\n",
+		 c->keep_alive ? "keep-alive" : "close");
+}
+
+/* A short text answer for errors and 304s. */
+static void answer_status(struct conn *c, int status, bool body)
+{
+	char msg[64];
+	int n = snprintf(msg, sizeof(msg), "%d %s\n", status,
+			 http_reason(status));
+
+	if (status == 400 || status == 414 || status == 431)
+		c->keep_alive = false;  /* the stream may be out of step */
+	start_head(c, status);
+	if (status == 405)
+		add_head(c, "Allow: GET, HEAD\r\n");
+	if (status == 304) {
+		end_head(c);
+		return;
+	}
+	add_head(c, "Content-Type: text/plain; charset=utf-8\r\n"
+		 "Content-Length: %d\r\n", n);
+	end_head(c);
+	if (body && c->out_len + (size_t)n < sizeof(c->out)) {
+		memcpy(c->out + c->out_len, msg, (size_t)n);
+		c->out_len += (size_t)n;
+	}
+}
+
+static int open_target(struct conn *c, const struct http_request *r,
+		       struct stat *st)
+{
+	char rel[HTTP_MAX_PATH + 1];
+	int fd = path_normalize(r->path, r->path_len, rel, sizeof(rel));
+
+	if (fd == -EINVAL)
+		return 403;             /* the root itself: a directory */
+	if (fd < 0)
+		return fd == -ENAMETOOLONG ? 404 : 403;
+	fd = path_open(c->srv->ctx->root_fd, rel, st);
+	if (fd >= 0) {
+		c->file = fd;
+		return 0;
+	}
+	return fd == -ENOENT ? 404 : fd == -EISDIR || fd == -EACCES ? 403
+								   : 500;
+}
+
+static void answer_file(struct conn *c, const struct http_request *r)
+{
+	struct stat st;
+	uint64_t first = 0, last = 0, size;
+	enum http_range_result rr = RANGE_IGNORE;
+	char date[40];
+	int st_code = open_target(c, r, &st);
+	struct pxe_ctx *ctx = c->srv->ctx;
+
+	if (st_code) {
+		answer_status(c, st_code, r->method == HTTP_GET);
+		return;
+	}
+	size = (uint64_t)st.st_size;
+	if (r->has_ims && st.st_mtime <= r->ims && !r->has_range) {
+		close(c->file);
+		c->file = -1;
+		answer_status(c, 304, false);
+		return;
+	}
+	if (r->has_range)
+		rr = http_parse_range(r->range, size, &first, &last);
+	if (rr == RANGE_UNSATISFIABLE) {
+		close(c->file);
+		c->file = -1;
+		/* RFC 9110 15.5.17: say what the size is. */
+		start_head(c, 416);
+		add_head(c, "Content-Range: bytes */%llu\r\nContent-Length: "
+			 "0\r\n", (unsigned long long)size);
+		end_head(c);
+		return;
+	}
+	if (rr != RANGE_OK) {
+		first = 0;
+		last = size ? size - 1 : 0;
+	}
+	http_format_date(st.st_mtime, date, sizeof(date));
+	start_head(c, rr == RANGE_OK ? 206 : 200);
+	add_head(c, "Content-Type: %s\r\nContent-Length: %llu\r\n"
+		 "Last-Modified: %s\r\nAccept-Ranges: bytes\r\n",
+		 http_content_type(r->path),
+		 (unsigned long long)(size ? last - first + 1 : 0), date);
+	if (rr == RANGE_OK)
+		add_head(c, "Content-Range: bytes %llu-%llu/%llu\r\n",
+			 (unsigned long long)first, (unsigned long long)last,
+			 (unsigned long long)size);
+	end_head(c);
+	c->off = (off_t)first;
+	c->left = size && r->method == HTTP_GET ? last - first + 1 : 0;
+	if (r->method == HTTP_GET) {
+		c->counted_active = true;
+		ctx->stats.http_active++;
+		c->cref = clients_note_transfer(ctx, c->peer.sin_addr, 0,
+						"http", c->path);
+	}
+}
+
+/* Answers the request at the start of c->in (head of length len). */
+static void answer(struct conn *c, size_t len)
+{
+	struct http_request r;
+	int st = http_parse_request(c->in, len, &r);
+
+	c->start_ms = now_ms();
+	c->body_sent = 0;
+	c->left = 0;
+	snprintf(c->method, sizeof(c->method), "%s",
+		 st ? "-" : r.method_str);
+	snprintf(c->path, sizeof(c->path), "%s", st ? "-" : r.path);
+	c->keep_alive = !st && r.keep_alive;
+	if (st)
+		answer_status(c, st, true);
+	else if (r.method == HTTP_OTHER)
+		answer_status(c, 405, true);
+	else
+		answer_file(c, &r);
+	/* Drop the answered head; a pipelined request may follow. */
+	memmove(c->in, c->in + len, c->in_len - len);
+	c->in_len -= len;
+	c->state = SENDING;
+	conn_watch(c, EV_WRITE);
+	conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
+}
+
+/* After a response: the next request, or close. */
+static void response_done(struct conn *c)
+{
+	size_t len;
+
+	finish_active(c, true);
+	access_log(c);
+	if (c->file >= 0) {
+		close(c->file);
+		c->file = -1;
+	}
+	if (!c->keep_alive) {
+		shutdown(c->fd, SHUT_WR);
+		c->state = LINGERING;
+		conn_watch(c, EV_READ);
+		conn_timer(c, HTTP_LINGER);
+		return;
+	}
+	c->state = READING;
+	conn_watch(c, EV_READ);
+	if ((len = http_head_length(c->in, c->in_len)) > 0) {
+		answer(c, len);
+		return;
+	}
+	conn_timer(c, c->in_len ? HTTP_HEAD_TIMEOUT
+				: c->srv->ctx->cfg->http_idle_timeout_s);
+}
+
+/* False when the connection is gone. */
+static bool send_some(struct conn *c)
+{
+	size_t budget = HTTP_SLICE;
+
+	while (c->out_sent < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_sent,
+				 c->out_len - c->out_sent, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		if (n <= 0) {
+			conn_free(c);
+			return false;
+		}
+		c->out_sent += (size_t)n;
+	}
+	while (c->left && budget) {
+		ssize_t n = sendfile(c->fd, c->file, &c->off,
+				     MIN(c->left, (uint64_t)budget));
+
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		if (n <= 0) {
+			/* The file shrank, or the client went away. */
+			conn_free(c);
+			return false;
+		}
+		c->left -= (uint64_t)n;
+		c->body_sent += (uint64_t)n;
+		budget -= (size_t)n;
+	}
+	if (c->left)
+		return true;            /* more next time: others' turn */
+	response_done(c);
+	return false;
+}
+
+static void read_some(struct conn *c)
+{
+	size_t len;
+	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len,
+			 0);
+
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		conn_free(c);
+		return;
+	}
+	if (c->in_len == 0)
+		conn_timer(c, HTTP_HEAD_TIMEOUT);
+	c->in_len += (size_t)n;
+	if ((len = http_head_length(c->in, c->in_len)) > 0) {
+		answer(c, len);
+		return;
+	}
+	if (c->in_len == sizeof(c->in)) {
+		/* No end of head in the whole buffer. */
+		bool line = memchr(c->in, '\n', c->in_len) != NULL;
+
+		snprintf(c->method, sizeof(c->method), "-");
+		snprintf(c->path, sizeof(c->path), "-");
+		c->start_ms = now_ms();
+		c->keep_alive = false;
+		answer_status(c, line ? 431 : 414, true);
+		c->in_len = 0;
+		c->state = SENDING;
+		conn_watch(c, EV_WRITE);
+	}
+}
+
+static void drain(struct conn *c)
+{
+	char junk[4096];
+	ssize_t n = recv(c->fd, junk, sizeof(junk), 0);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN))
+		conn_free(c);
+}
+
+static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct conn *c = w->data;
+
+	if (c->state == LINGERING)
+		drain(c);
+	else if (c->state == READING)
+		read_some(c);
+	else if (send_some(c) && c->state == SENDING)
+		conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
+}
+
+static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct conn *c = w->data;
+	char peer[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &c->peer.sin_addr, peer, sizeof(peer));
+	if (c->state == LINGERING)
+		;       /* done with it either way */
+	else if (c->state == SENDING)
+		log_info("http: %s:%u %s %s: client stopped reading after "
+			 "%llu bytes; closed", peer, ntohs(c->peer.sin_port),
+			 c->method, c->path, (unsigned long long)c->body_sent);
+	else if (c->in_len)
+		log_debug_rl("http: %s:%u: request head not complete in "
+			     "%.0f s; closed", peer, ntohs(c->peer.sin_port),
+			     HTTP_HEAD_TIMEOUT);
+	conn_free(c);
+}
+
+static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct http *h = w->data;
+
+	for (int i = 0; i < 16; i++) {
+		struct sockaddr_in peer;
+		socklen_t sl = sizeof(peer);
+		int fd = accept4(h->fd, (struct sockaddr *)&peer, &sl,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct conn *c;
+
+		if (fd < 0)
+			return;
+		if (h->n_conns >= h->ctx->cfg->http_max_conns ||
+		    !(c = calloc(1, sizeof(*c)))) {
+			log_warnx_rl("http: %u connections open ([http] "
+				     "max-connections): refusing %s",
+				     h->n_conns, inet_ntoa(peer.sin_addr));
+			close(fd);
+			continue;
+		}
+		c->srv = h;
+		c->fd = fd;
+		c->file = -1;
+		c->peer = peer;
+		c->state = READING;
+		c->next = h->conns;
+		if (c->next)
+			c->next->prev = c;
+		h->conns = c;
+		h->n_conns++;
+		ev_io_init(&c->io, on_conn, fd, EV_READ);
+		ev_timer_init(&c->timer, on_conn_timeout,
+			      h->ctx->cfg->http_idle_timeout_s, 0);
+		c->io.data = c->timer.data = c;
+		ev_io_start(loop, &c->io);
+		ev_timer_start(loop, &c->timer);
+	}
+}
 
 int http_open(struct pxe_ctx *ctx)
 {
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd, on = 1, err;
+	struct http *h;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	sin.sin_addr = ctx->cfg->http_addr;
+	sin.sin_port = htons((uint16_t)ctx->cfg->http_port);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    listen(fd, 512) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->ctx = ctx;
+	h->fd = fd;
+	ev_io_init(&h->io, on_accept, fd, EV_READ);
+	h->io.data = h;
+	ctx->http = h;
 	return 0;
 }
 
 void http_start(struct pxe_ctx *ctx)
 {
+	if (ctx->http)
+		ev_io_start(ctx->loop, &ctx->http->io);
 }
 
 void http_close(struct pxe_ctx *ctx)
 {
+	struct http *h = ctx->http;
+
+	if (!h)
+		return;
+	while (h->conns)
+		conn_free(h->conns);
+	ev_io_stop(ctx->loop, &h->io);
+	close(h->fd);
+	free(h);
+	ctx->http = NULL;
 }

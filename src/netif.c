@@ -207,7 +207,22 @@ bool netif_neigh_mac(struct pxe_ctx *ctx, int ifindex, struct in_addr ip,
 
 	if (!dst)
 		return false;
-	ne = rtnl_neigh_get(ctx->netif->neigh, ifindex, dst);
+	if (ifindex > 0) {
+		ne = rtnl_neigh_get(ctx->netif->neigh, ifindex, dst);
+	} else {
+		/* A TCP peer: its interface is not at hand; any will do. */
+		ne = NULL;
+		for (struct nl_object *o = nl_cache_get_first(ctx->netif->neigh);
+		     o && !ne; o = nl_cache_get_next(o)) {
+			struct rtnl_neigh *n = (struct rtnl_neigh *)o;
+			struct nl_addr *d = rtnl_neigh_get_dst(n);
+
+			if (d && !nl_addr_cmp(d, dst)) {
+				nl_object_get(o);
+				ne = n;
+			}
+		}
+	}
 	nl_addr_put(dst);
 	if (!ne)
 		return false;
