@@ -114,6 +114,10 @@ static int parse_request_line(const char *l, size_t len,
 	}
 	if (tlen == 0 || t[0] != '/')
 		return 400;
+	/* RFC 9112 3.2: a target has no control bytes (raw NUL above all). */
+	for (size_t i = 0; i < tlen; i++)
+		if ((unsigned char)t[i] < 0x21 || (unsigned char)t[i] == 0x7f)
+			return 400;
 	for (size_t i = 0; i < tlen; i++)
 		if (t[i] == '?' || t[i] == '#') {
 			tlen = i;

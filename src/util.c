@@ -3,6 +3,7 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@ int parse_num_n(const char *s, size_t len, long long min, long long max,
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -EINVAL;
+		/* 19 digits can pass LLONG_MAX (found by fuzzing). */
+		if (v > (LLONG_MAX - (s[i] - '0')) / 10)
+			return -ERANGE;
 		v = v * 10 + (s[i] - '0');
 	}
 	if (v < min || v > max)

@@ -79,6 +79,8 @@ static void test_bad(void)
 	bad("[tftp]\nport = 12ab\n", "t.conf:2: bad value '12ab'");
 	bad("[tftp]\nport = -1\n", "t.conf:2: bad value '-1'");
 	bad("[tftp]\nport = 99999999999999999999999\n", "t.conf:2: bad value");
+	/* found by fuzzing: 19 digits overflowed before the range check */
+	bad("[tftp]\nport = 9511111334406900707\n", "t.conf:2: bad value");
 	bad("[tftp]\nenable = maybe\n", "t.conf:2: bad value 'maybe' for 'enable'");
 	bad("[http]\nlisten = 300.1.1.1\n", "t.conf:2: bad value '300.1.1.1'");
 	bad("[arch]\nmars = x.efi\n", "t.conf:2: unknown architecture 'mars'");

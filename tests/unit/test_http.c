@@ -37,6 +37,9 @@ static void test_requests(void)
 	CHECK(req("GET /%2e%2e/x HTTP/1.1\r\n\r\n", &r) == 0 &&
 	      !strcmp(r.path, "/../x"));        /* path.c refuses it */
 	CHECK(req("GET /a%00b HTTP/1.1\r\n\r\n", &r) == 400);
+	/* found by fuzzing: a raw NUL in the target */
+	CHECK(http_parse_request("GET /a\0b HTTP/1.1\r\n\r\n", 23, &r) == 400);
+	CHECK(req("GET /a\tb HTTP/1.1\r\n\r\n", &r) == 400);
 	CHECK(req("GET /a%2 HTTP/1.1\r\n\r\n", &r) == 400);
 	CHECK(req("GET /a% HTTP/1.1\r\n\r\n", &r) == 400);
 	CHECK(req("GET /a%zz HTTP/1.1\r\n\r\n", &r) == 400);
