@@ -29,6 +29,16 @@
 # E2E_TIMEOUT (seconds per boot, 400), E2E_MAX_RATIO (1.5),
 # E2E_DEBUG=1 (pxeproxyd -d), E2E_EVENTS=1 (print the boot's steps as they
 # happen), E2E_KEEP=1 (keep the work directory with every log).
+#
+# Hooks for tests with other set-ups (set them after sourcing this file):
+#   E2E_CONF         pxeproxyd's config (default conf/pxeproxyd.conf)
+#   E2E_QEMU_ARGS    more QEMU arguments for the client
+#   E2E_SNIFF_PORTS  switch ports the sniffer watches ("pside pcorp")
+#   E2E_POLL         a command run on every turn of the wait for the result
+#   E2E_AT_END       a command run once the boot ended, lab still up
+# and the pieces of e2e_boot: e2e_lab_up, e2e_plug, e2e_sniff_start,
+# e2e_corp_start, e2e_side_start KIND [NS LOG], e2e_client_start,
+# e2e_wait_result, e2e_check_result [PROXY DHCPLOG], e2e_lab_down.
 
 set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -43,6 +53,10 @@ E2E_CONF=$TOP_SRCDIR/conf/pxeproxyd.conf
 SNIFF=$TOP_SRCDIR/tests/tools/dhcpsniff.py
 CORP_IP=192.0.2.1
 SIDE_IP=192.0.2.5
+E2E_QEMU_ARGS=
+E2E_SNIFF_PORTS="pside pcorp"
+E2E_POLL=
+E2E_AT_END=
 E2E_RUN=0
 E2E_NS=
 E2E_WORK=$(mktemp -d /tmp/pxeproxyd-e2e.XXXXXX)
@@ -158,7 +172,8 @@ trap 'exit 1' INT TERM HUP
 # --- the hosts ---------------------------------------------------------
 
 e2e_sniff_start() {
-	ip netns exec "$NS_SW" python3 -u "$SNIFF" capture pside pcorp \
+	# shellcheck disable=SC2086
+	ip netns exec "$NS_SW" python3 -u "$SNIFF" capture $E2E_SNIFF_PORTS \
 		>"$L.dhcp" 2>"$L.dhcp-err" &
 	SNIFF_PID=$!
 	for _ in $(seq 50); do
@@ -178,20 +193,23 @@ e2e_corp_start() {
 		2>>"$L.corp" &
 }
 
-# e2e_side_start KIND: the sidecar under test, ready to serve.
+# e2e_side_start KIND [NS LOG]: the sidecar under test, ready to serve, in
+# namespace NS (default $NS_SIDE) logging to LOG (default $L.side); NS and
+# LOG only for pxeproxyd.
 e2e_side_start() {
 	case $1 in
 	pxeproxyd)
-		ip netns exec "$NS_SIDE" "$PXEPROXYD" -f ${E2E_DEBUG:+-d} \
-			-c "$E2E_CONF" -r "$E2E_ROOT" -i eth0 >"$L.side" 2>&1 &
+		_ns=${2:-$NS_SIDE} _log=${3:-$L.side}
+		ip netns exec "$_ns" "$PXEPROXYD" -f ${E2E_DEBUG:+-d} \
+			-c "$E2E_CONF" -r "$E2E_ROOT" -i eth0 >"$_log" 2>&1 &
 		SIDE_PID=$!
 		for _ in $(seq 100); do
-			grep -q ' ready: ' "$L.side" && return 0
+			grep -q ' ready: ' "$_log" && return 0
 			kill -0 "$SIDE_PID" 2>/dev/null ||
-				e2e_fail "pxeproxyd exited at start: $(tail -n 5 "$L.side")"
+				e2e_fail "pxeproxyd exited at start: $(tail -n 5 "$_log")"
 			sleep 0.1
 		done
-		e2e_fail "pxeproxyd not ready after 10 s: $(tail -n 5 "$L.side")"
+		e2e_fail "pxeproxyd not ready after 10 s: $(tail -n 5 "$_log")"
 		;;
 	dnsmasq)
 		# The reference: dnsmasq as proxyDHCP with its own TFTP server,
@@ -250,7 +268,8 @@ e2e_client_start() {
 	: >"$L.serial"
 	E2E_T0=$(e2e_now)
 	E2E_T0_DAY=$(date +%H:%M:%S.%N)
-	ip netns exec "$NS_SW" "$@" -accel tcg -display none -vga none \
+	# shellcheck disable=SC2086
+	ip netns exec "$NS_SW" "$@" $E2E_QEMU_ARGS -accel tcg -display none -vga none \
 		-serial file:"$L.serial" -monitor none -no-reboot \
 		>"$L.qemu" 2>&1 &
 	QEMU_PID=$!
@@ -297,7 +316,7 @@ e2e_events() {
 	_n=$(wc -l <"$L.serial")
 	if [ "$_n" -gt "$E2E_EV_SERIAL" ]; then
 		e2e_serial_text "$L.serial" | sed -n "$((E2E_EV_SERIAL + 1)),${_n}p" |
-		grep -a -E 'E2E-|PXELINUX [0-9]|Start PXE over IPv4|Station IP|NBP file|^error:' |
+		grep -a -E 'E2E-|PXELINUX [0-9]|Start PXE over IPv4|Start HTTP Boot over IPv4|Station IP|NBP file|URI:|^error:' |
 		sed 's/^ *//' | cut -c1-140 |
 		awk -v now="$_now" '{ printf "%s %-9s %s\n", now, "client", $0 }' >>"$L.ev"
 		E2E_EV_SERIAL=$_n
@@ -318,6 +337,15 @@ e2e_boot() {
 	e2e_corp_start
 	e2e_side_start "$2"
 	e2e_client_start "$1"
+	e2e_wait_result
+	e2e_lab_down
+	e2e_check_result
+}
+
+# e2e_wait_result: waits for the client started last to print its result,
+# fail or run out of time; sets E2E_SECS or E2E_WHY and $L.console.
+e2e_wait_result() {
+	E2E_SECS= E2E_WHY=
 	_deadline=$(awk -v t="$E2E_T0" -v s="$E2E_TIMEOUT" 'BEGIN { printf "%d", t + s }')
 	while :; do
 		[ -n "${E2E_EVENTS:-}" ] && e2e_events
@@ -338,15 +366,23 @@ e2e_boot() {
 			E2E_WHY="no result after $E2E_TIMEOUT s"
 			break
 		fi
+		[ -n "$E2E_POLL" ] && eval "$E2E_POLL"
 		sleep 0.2
 	done
 	# The machine powers itself off after the result; give the last
-	# lines a moment, then stop everything (the sniffer log is complete
-	# once it has exited).
+	# lines a moment (the caller stops everything: the sniffer log is
+	# complete once it has exited).
 	for _ in $(seq 10); do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.2; done
 	[ -n "${E2E_EVENTS:-}" ] && e2e_events
-	e2e_lab_down
+	[ -n "$E2E_AT_END" ] && eval "$E2E_AT_END"
 	e2e_serial_text "$L.serial" >"$L.console"
+}
+
+# e2e_check_result [PROXY [DHCPLOG]]: 0 when the last boot's digest
+# matched, the DHCP server leased an address and, on the wire (DHCPLOG,
+# default $L.dhcp), the sidecar at PROXY (default $SIDE_IP) offered boot
+# data and never an address; else 1 with E2E_WHY.  Sets E2E_LEASE.
+e2e_check_result() {
 	[ -n "$E2E_WHY" ] && return 1
 	_got=$(grep -a -o 'E2E-RESULT[^ ]* .*' "$L.console" | head -n 1)
 	case $_got in
@@ -358,7 +394,7 @@ e2e_boot() {
 	192.0.2.1[0-4][0-9] | 192.0.2.150) ;;
 	*) E2E_WHY="the booted system got no lease from the corporate server: $(grep -a E2E-LEASE "$L.console")"; return 1 ;;
 	esac
-	if ! python3 "$SNIFF" check "$L.dhcp" --proxy "$SIDE_IP" --server "$CORP_IP" \
+	if ! python3 "$SNIFF" check "${2:-$L.dhcp}" --proxy "${1:-$SIDE_IP}" --server "$CORP_IP" \
 		--client "$E2E_MAC" >"$L.verdict"; then
 		# The reference is held to timing only: dnsmasq's ACK from port
 		# 4011 echoes the client's address in yiaddr.

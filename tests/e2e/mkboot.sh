@@ -8,6 +8,8 @@
 #   pxelinux.0 ldlinux.c32 pxelinux.cfg/default   BIOS: pxelinux, all by TFTP
 #   grubx64.efi grubaa64.efi grub/grub.cfg        UEFI: GRUB by TFTP, the
 #                                                 kernel and initrd by HTTP
+#   grubx64-http.efi grubaa64-http.efi            UEFI HTTP boot: GRUB that
+#                                                 reads grub.cfg by HTTP
 #   linux/{x86_64,arm64}/{vmlinuz,initrd.gz}      Debian's kernels and a
 #                                                 busybox initrd
 #   payload.bin                                   4 MiB of random bytes
@@ -17,7 +19,12 @@
 #   E2E-LEASE ip=... server=... router=...
 #   E2E-RESULT arch=... sha256=...
 # GRUB images come from contrib/pxeproxyd-mkgrub with SERVER in their
-# prefix (Debian's GRUB ignores the server named in a proxy offer).
+# prefix (Debian's GRUB ignores the server named in a proxy offer):
+# (tftp,SERVER)/grub, and (http,SERVER)/grub for the -http ones.
+# A payload URL naming the host @bootserver@ (e2e.payload=http://@bootserver@/
+# payload.bin) means the server the loader came from, taken from the
+# ip=CLIENT:SERVER:... that pxelinux appends with "IPAPPEND 1": a config
+# that names no sidecar, for several sidecars serving one tree.
 #
 # The tree is rebuilt only when an input changed (this script, the GRUB
 # tool, the kernels, the packages, SERVER): OUT/stamp records them.
@@ -126,10 +133,16 @@ i=0
 while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 ip link set lo up
 ip link set eth0 up
-url=
+url= boot=
 for a in $(cat /proc/cmdline); do
-	case $a in e2e.payload=*) url=${a#e2e.payload=} ;; esac
+	case $a in
+	e2e.payload=*) url=${a#e2e.payload=} ;;
+	ip=*) boot=${a#ip=}; boot=${boot#*:}; boot=${boot%%:*} ;;
+	esac
 done
+case $url in
+*@bootserver@*) url=$(echo "$url" | sed "s/@bootserver@/$boot/") ;;
+esac
 if udhcpc -i eth0 -n -q -f -t 10 -T 2 -s /etc/udhcpc.sh >/dev/null 2>&1; then
 	. /tmp/lease
 	echo "E2E-LEASE ip=$ip server=$serverid router=$router"
@@ -174,6 +187,14 @@ fi
 sh "$TOP/contrib/pxeproxyd-mkgrub" -s "$SERVER" -a "$arches" \
 	-D "$ARM64/usr/lib/grub/arm64-efi" "$R" >/dev/null ||
 	die "pxeproxyd-mkgrub failed"
+# For UEFI HTTP boot: GRUB came by HTTP, and reads grub.cfg by HTTP too.
+sh "$TOP/contrib/pxeproxyd-mkgrub" -s "$SERVER" -a "$arches" -t http \
+	-D "$ARM64/usr/lib/grub/arm64-efi" "$NEW/work/http" >/dev/null ||
+	die "pxeproxyd-mkgrub -t http failed"
+for f in "$NEW"/work/http/*.efi; do
+	b=${f##*/}
+	mv "$f" "$R/${b%.efi}-http.efi"
+done
 
 opts="loglevel=4 panic=-1 e2e.payload=http://$SERVER/payload.bin"
 cat >"$R/pxelinux.cfg/default" <<EOF
