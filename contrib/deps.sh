@@ -9,7 +9,7 @@ BUILD="build-essential autoconf automake pkg-config libev-dev libnl-3-dev
 # curl), DHCP clients (dhclient, udhcpc in busybox), a plain DHCP server
 # (dnsmasq), packet loss (nftables), the test tools (python3).
 TEST="tftp-hpa busybox-static curl dnsmasq-base isc-dhcp-client nftables
- iproute2 python3 procps clang"
+ iproute2 python3 procps clang chromium"
 # Packaging: the .deb (dpkg-dev, debhelper, fakeroot, lintian), the man page
 # lint (groff, mandoc), the unit (systemd for
 # systemd-analyze verify; strace for its system call filter).
