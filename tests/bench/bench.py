@@ -502,6 +502,8 @@ class Bench:
                      for k in ("answers_per_s", "p50_us", "p99_us", "cpu_us_per_answer")}
                 m["lost"] = sum(x["lost"] for x in rs)
                 m["sent"] = sum(x["sent"] for x in rs)
+                m["range"] = (min(x["answers_per_s"] for x in rs),
+                              max(x["answers_per_s"] for x in rs))
                 m["runs"] = len(rs)
                 self.record("dhcp", name, label, m)
 
@@ -548,6 +550,7 @@ class Bench:
                 m["runs"] = len(rs)
                 m["failed"] = sum(x["failed"] for x in rs)
                 m["cpu_ms_per_MB"] = statistics.median(x["cpu_ms_per_MB"] for x in rs)
+                m["range"] = (min(x["MBps"] for x in rs), max(x["MBps"] for x in rs))
                 self.record("tftp", name, (clients, blk, win), m)
 
     # -- HTTP -----------------------------------------------------------
@@ -571,8 +574,11 @@ class Bench:
             for key, conns in lines:
                 url = "http://%s/%s" % (SRV_IP, self.files[key][0])
                 cpu0 = lab.cpu_seconds()
+                # --timeout: 64 downloads of 100 MiB at once take longer
+                # than wrk's default 2 s, which it would count as errors.
                 r = lab.client(["wrk", "-t", "1" if conns == 1 else "2", "-c", str(conns),
-                                "-d", "%ds" % c["wrk_seconds"], "--latency", url],
+                                "-d", "%ds" % c["wrk_seconds"], "--timeout", "300s",
+                                "--latency", url],
                                timeout=c["wrk_seconds"] + 120)
                 cpu = lab.cpu_seconds() - cpu0
                 d = parse_wrk(r.stdout)
@@ -593,6 +599,7 @@ class Bench:
             for k, rs in ls.items():
                 m = dict(median_by(rs, "MBps"))
                 m["runs"] = len(rs)
+                m["range"] = (min(x["MBps"] for x in rs), max(x["MBps"] for x in rs))
                 self.record("http", name, k, m)
 
     # -- memory and scale (pxeproxyd alone: loadclient.py speaks only to a
@@ -708,12 +715,15 @@ class Bench:
               "median of %d rounds)" % (c["dhcp_count"], c["dhcp_window"],
                                         c["dhcp_single"], c["rounds"]))
             P("")
-            P("| server | mode | answers/s | p50 us | p99 us | server CPU us/answer | lost |")
-            P("|---|---|---:|---:|---:|---:|---:|")
+            P("| server | mode | answers/s | range over rounds | p50 us | p99 us | "
+              "server CPU us/answer | lost |")
+            P("|---|---|---:|---:|---:|---:|---:|---:|")
             for s, lines in r.items():
                 for label, m in lines.items():
-                    P("| %s | %s | %s | %s | %s | %s | %d |" % (
-                        s, label, fmt(m["answers_per_s"]), fmt(m["p50_us"]),
+                    P("| %s | %s | %s | %s | %s | %s | %s | %d |" % (
+                        s, label, fmt(m["answers_per_s"]),
+                        "%s-%s" % (fmt(m["range"][0]), fmt(m["range"][1]))
+                        if m["runs"] > 1 else "-", fmt(m["p50_us"]),
                         fmt(m["p99_us"]), fmt(m["cpu_us_per_answer"]), m["lost"]))
             px = r.get("pxeproxyd", {})
             peers = [p for p in r if p != "pxeproxyd"]
@@ -738,13 +748,15 @@ class Bench:
               % (fmt_size(c["tftp_size"]), self.a.tftp_mtu, c["rounds"], c["tftp_clients"],
                  c["tftp_multi_rounds"]))
             P("")
-            P("| server | clients | blksize | windowsize | MB/s | server CPU ms/MB | "
-              "client p50 s | resends | failed |")
-            P("|---|---:|---|---|---:|---:|---:|---:|---:|")
+            P("| server | clients | blksize | windowsize | MB/s | range over rounds | "
+              "server CPU ms/MB | client p50 s | resends | failed |")
+            P("|---|---:|---|---|---:|---:|---:|---:|---:|---:|")
             for s, lines in r.items():
                 for (cl, blk, win), m in sorted(lines.items()):
-                    P("| %s | %d | %d/%d | %d/%d | %s | %s | %s | %d | %d |" % (
+                    P("| %s | %d | %d/%d | %d/%d | %s | %s | %s | %s | %d | %d |" % (
                         s, cl, blk, m["blksize"], win, m["windowsize"], fmt(m["MBps"]),
+                        "%s-%s" % (fmt(m["range"][0]), fmt(m["range"][1]))
+                        if m["runs"] > 1 else "-",
                         fmt(m["cpu_ms_per_MB"]), fmt(m["client_p50_s"]), m["resends"],
                         m["failed"]))
             px = r.get("pxeproxyd", {})
@@ -808,13 +820,15 @@ class Bench:
             P("### HTTP raw figures (wrk, %d s per line, keep-alive; median of %d rounds; "
               "MB = 10^6 bytes)" % (c["wrk_seconds"], c["http_rounds"]))
             P("")
-            P("| server | file | connections | requests/s | MB/s | p50 ms | p99 ms | "
-              "server CPU ms/MB | errors |")
-            P("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+            P("| server | file | connections | requests/s | MB/s | MB/s range over rounds | "
+              "p50 ms | p99 ms | server CPU ms/MB | errors |")
+            P("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
             for s, lines in r.items():
                 for (key, conns), m in lines.items():
-                    P("| %s | %s | %d | %s | %s | %s | %s | %s | %d |" % (
+                    P("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d |" % (
                         s, sz[key], conns, fmt(m["req_per_s"]), fmt(m["MBps"]),
+                        "%s-%s" % (fmt(m["range"][0]), fmt(m["range"][1]))
+                        if m["runs"] > 1 else "-",
                         fmt(m["p50_ms"]), fmt(m["p99_ms"]), fmt(m["cpu_ms_per_MB"]),
                         m["errors"]))
             px = r.get("pxeproxyd", {})
@@ -837,17 +851,20 @@ class Bench:
         if self.mem:
             P("")
             P("### Memory raw figures (all processes of the server, summed: RSS and PSS "
-              "in KiB; idle = just after start, peak = during the section's load)")
+              "in KiB; idle = just after start, peak = during the section's load; the "
+              "largest over the section's sessions)")
             P("")
-            P("| server | section | RSS idle | PSS idle | RSS peak | PSS peak |")
-            P("|---|---|---:|---:|---:|---:|")
-            seen = {}
+            P("| server | section | sessions | RSS idle | PSS idle | RSS peak | PSS peak |")
+            P("|---|---|---:|---:|---:|---:|---:|")
+            seen, count = {}, {}
             for s, sec, idle, peak in self.mem:
-                P("| %s | %s | %d | %d | %d | %d |" % (s, sec, idle[0], idle[1],
-                                                    peak[0], peak[1]))
                 e = seen.setdefault((s, sec), [idle, peak])
                 e[0] = max(e[0], idle)
                 e[1] = max(e[1], peak)
+                count[(s, sec)] = count.get((s, sec), 0) + 1
+            for (s, sec), (idle, peak) in seen.items():
+                P("| %s | %s | %d | %d | %d | %d | %d |" % (s, sec, count[(s, sec)],
+                                                         idle[0], idle[1], peak[0], peak[1]))
             rows = []
             peers = sorted({s for s, sec in seen if s != "pxeproxyd"})
             for i, kind in ((0, "RSS"), (1, "PSS")):
