@@ -123,21 +123,28 @@ static int wait_status(int st)
 	return 128 + WTERMSIG(st);
 }
 
+/* The signals the monitor takes through its signalfd. */
+static void monitor_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGCHLD);
+}
+
+/* The signals are blocked since before the fork (monitor_split), so a
+ * worker that dies at once cannot take its SIGCHLD with it. */
 static __attribute__((noreturn)) void run_monitor(struct pxe_ctx *ctx,
 						   pid_t worker, int fd)
 {
 	struct pollfd pf[2];
 	sigset_t set;
-	int sfd;
+	int sfd, st;
 
 	close_inherited(ctx);
 	privs_drop(ctx, false);
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	monitor_signals(&set);
 	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
 		fatal("monitor: signalfd");
 	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -145,7 +152,6 @@ static __attribute__((noreturn)) void run_monitor(struct pxe_ctx *ctx,
 	for (;;) {
 		struct signalfd_siginfo si;
 		char byte;
-		int st;
 
 		if (poll(pf, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -155,7 +161,7 @@ static __attribute__((noreturn)) void run_monitor(struct pxe_ctx *ctx,
 		if ((pf[1].revents & POLLIN) && read(fd, &byte, 1) == 1)
 			send_config(ctx->config_path, fd);
 		else if (pf[1].revents & (POLLHUP | POLLERR | POLLIN))
-			pf[1].fd = -1;          /* worker gone: wait for it */
+			break;          /* the worker closed its end: exiting */
 		if (!(pf[0].revents & POLLIN) ||
 		    read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
@@ -166,15 +172,22 @@ static __attribute__((noreturn)) void run_monitor(struct pxe_ctx *ctx,
 		else if (waitpid(worker, &st, WNOHANG) == worker)
 			exit(wait_status(st));
 	}
+	while (waitpid(worker, &st, 0) < 0)
+		if (errno != EINTR)
+			fatal("monitor: waitpid");
+	exit(wait_status(st));
 }
 
 void monitor_split(struct pxe_ctx *ctx)
 {
+	sigset_t set, old;
 	int sv[2];
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		fatal("socketpair");
+	monitor_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
 	pid = fork();
 	if (pid < 0)
 		fatal("fork");
@@ -182,6 +195,7 @@ void monitor_split(struct pxe_ctx *ctx)
 		close(sv[1]);
 		run_monitor(ctx, pid, sv[0]);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(sv[0]);
 	ctx->monitor_fd = sv[1];
 }
