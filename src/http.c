@@ -20,6 +20,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,10 @@
 #define HTTP_SLICE (512 * 1024)         /* body bytes per wake-up */
 #define HTTP_OUT_HEAD 1024              /* our response heads fit */
 #define HTTP_LINGER 2.0                 /* seconds to drain before close */
+/* Unacknowledged data older than this kills a connection in the kernel
+ * (TCP_USER_TIMEOUT).  It bounds how long a lossy link may stall a body
+ * (see on_conn_timeout) and a vanished peer may hold its slot. */
+#define HTTP_STALL_LIMIT_MS (120 * 1000)
 
 /* LINGERING: the answer is sent and writing shut down; what the client
  * still sends is read and dropped, so that closing with unread input
@@ -143,10 +149,10 @@ static void access_log(struct conn *c)
 	ctx->stats.http_bytes += c->body_sent;
 	if (c->status >= 400)
 		ctx->stats.http_errors++;
-	log_info("http: %s:%u %s %s %d %llu bytes %llu ms", peer,
-		 ntohs(c->peer.sin_port), c->method, vis, c->status,
-		 (unsigned long long)c->body_sent,
-		 (unsigned long long)(now_ms() - c->start_ms));
+	log_client("http: %s:%u %s %s %d %llu bytes %llu ms", peer,
+		   ntohs(c->peer.sin_port), c->method, vis, c->status,
+		   (unsigned long long)c->body_sent,
+		   (unsigned long long)(now_ms() - c->start_ms));
 }
 
 static void add_head(struct conn *c, const char *fmtstr, ...)
@@ -433,18 +439,38 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
 		conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
 }
 
+/* True while the kernel is resending data the client did not acknowledge:
+ * a lossy link (TCP's timer backs off to tens of seconds there), not a
+ * client that stopped reading (that one shows a zero window and window
+ * probes, not retransmissions). */
+static bool tcp_retransmitting(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	       ti.tcpi_retransmits > 0;
+}
+
 static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct conn *c = w->data;
 	char peer[INET_ADDRSTRLEN];
 
+	/* A body that could still go on is not cut: the kernel gives up on
+	 * its own after HTTP_STALL_LIMIT_MS, and the next write fails. */
+	if (c->state == SENDING && tcp_retransmitting(c->fd)) {
+		conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
+		return;
+	}
 	inet_ntop(AF_INET, &c->peer.sin_addr, peer, sizeof(peer));
 	if (c->state == LINGERING)
 		;       /* done with it either way */
 	else if (c->state == SENDING)
-		log_info("http: %s:%u %s %s: client stopped reading after "
-			 "%llu bytes; closed", peer, ntohs(c->peer.sin_port),
-			 c->method, c->path, (unsigned long long)c->body_sent);
+		log_client("http: %s:%u %s %s: client stopped reading "
+			   "after %llu bytes; closed", peer,
+			   ntohs(c->peer.sin_port), c->method, c->path,
+			   (unsigned long long)c->body_sent);
 	else if (c->in_len)
 		log_debug_rl("http: %s:%u: request head not complete in "
 			     "%.0f s; closed", peer, ntohs(c->peer.sin_port),
@@ -495,7 +521,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 int http_open(struct pxe_ctx *ctx)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int fd, on = 1, err;
+	int fd, on = 1, err, stall_ms = HTTP_STALL_LIMIT_MS;
 	struct http *h;
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -503,7 +529,10 @@ int http_open(struct pxe_ctx *ctx)
 		return -errno;
 	sin.sin_addr = ctx->cfg->http_addr;
 	sin.sin_port = htons((uint16_t)ctx->cfg->http_port);
+	/* TCP_USER_TIMEOUT is inherited by every accepted connection. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &stall_ms,
+		       sizeof(stall_ms)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    listen(fd, 512) < 0) {
 		err = -errno;

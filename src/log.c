@@ -11,19 +11,35 @@
 
 #include "log.h"
 
-/* Per-packet lines allowed per second before they are dropped; a summary
- * of how many were dropped is logged when the next second starts. */
+/* Lines allowed per second before they are dropped; a summary of how
+ * many were dropped is logged when the next second starts.  Per-packet
+ * noise (junk, ignored clients) gets little room; per-client lines (an
+ * offer, a finished transfer, an access-log line) get enough for a room
+ * of machines booting at once, but a flood of valid-looking requests
+ * still cannot fill a disk. */
 #define LOG_RATE_PER_SEC 20
+#define LOG_CLIENT_RATE_PER_SEC 200
+
+struct log_bucket {
+	const char *what;
+	unsigned limit;
+	time_t second;
+	unsigned count;
+	unsigned dropped;
+};
 
 /* Set once at start-up (and by SIGHUP for debug), like OpenBSD's log.c:
  * every module logs, so this is the one state kept outside the context. */
 static struct {
 	bool foreground;
 	bool debug;
-	time_t rl_second;
-	unsigned rl_count;
-	unsigned rl_dropped;
-} lg = { true, false, 0, 0, 0 };
+	struct log_bucket noise;
+	struct log_bucket clients;
+} lg = {
+	.foreground = true,
+	.noise = { .what = "packet", .limit = LOG_RATE_PER_SEC },
+	.clients = { .what = "client", .limit = LOG_CLIENT_RATE_PER_SEC },
+};
 
 void log_init(bool foreground, bool debug)
 {
@@ -73,24 +89,25 @@ static void logf_(int pri, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* True when one more rate-limited line may be written this second. */
-static bool rate_ok(void)
+/* True when one more line of bucket b may be written this second. */
+static bool rate_ok(struct log_bucket *b)
 {
 	time_t now = time(NULL);
 
-	if (now != lg.rl_second) {
-		if (lg.rl_dropped)
-			logf_(LOG_NOTICE, "%u log lines suppressed (rate limit)",
-			      lg.rl_dropped);
-		lg.rl_second = now;
-		lg.rl_count = 0;
-		lg.rl_dropped = 0;
+	if (now != b->second) {
+		if (b->dropped)
+			logf_(LOG_NOTICE, "%u %s log lines suppressed (more "
+			      "than %u a second)", b->dropped, b->what,
+			      b->limit);
+		b->second = now;
+		b->count = 0;
+		b->dropped = 0;
 	}
-	if (lg.rl_count >= LOG_RATE_PER_SEC) {
-		lg.rl_dropped++;
+	if (b->count >= b->limit) {
+		b->dropped++;
 		return false;
 	}
-	lg.rl_count++;
+	b->count++;
 	return true;
 }
 
@@ -124,16 +141,23 @@ void log_debug(const char *fmt, ...)
 	LOG_BODY(LOG_DEBUG);
 }
 
+void log_client(const char *fmt, ...)
+{
+	if (!rate_ok(&lg.clients))
+		return;
+	LOG_BODY(LOG_INFO);
+}
+
 void log_debug_rl(const char *fmt, ...)
 {
-	if (!lg.debug || !rate_ok())
+	if (!lg.debug || !rate_ok(&lg.noise))
 		return;
 	LOG_BODY(LOG_DEBUG);
 }
 
 void log_warnx_rl(const char *fmt, ...)
 {
-	if (!rate_ok())
+	if (!rate_ok(&lg.noise))
 		return;
 	LOG_BODY(LOG_WARNING);
 }

@@ -1,8 +1,9 @@
 /* Logging: stderr in the foreground, syslog otherwise.
  *
  * log_warn() appends strerror(errno); log_warnx() does not.  fatal() is for
- * start-up only.  log_debug_rl() is for per-packet noise: it is rate-limited
- * so that a flood of junk cannot fill a disk.
+ * start-up only.  log_debug_rl() is for per-packet noise and log_client()
+ * for one line per client event (offer, transfer, request): both are
+ * rate-limited so that a flood cannot fill a disk.
  */
 #ifndef PXE_LOG_H
 #define PXE_LOG_H
@@ -19,6 +20,7 @@ void log_notice(const char *fmt, ...) LOG_FMT(1, 2);
 void log_warn(const char *fmt, ...) LOG_FMT(1, 2);
 void log_warnx(const char *fmt, ...) LOG_FMT(1, 2);
 void log_debug(const char *fmt, ...) LOG_FMT(1, 2);
+void log_client(const char *fmt, ...) LOG_FMT(1, 2);
 void log_debug_rl(const char *fmt, ...) LOG_FMT(1, 2);
 void log_warnx_rl(const char *fmt, ...) LOG_FMT(1, 2);
 __attribute__((noreturn)) void fatal(const char *fmt, ...) LOG_FMT(1, 2);

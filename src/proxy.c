@@ -355,10 +355,10 @@ static void log_sent(struct pxe_ctx *ctx, const struct proxy_answer *a,
 		ctx->stats.dhcp_offers++;
 	else
 		ctx->stats.dhcp_acks++;
-	log_info("%s: %s arch %u (%s) %s: %s %s from %s to %s%s%s", ifname,
-		 mac, a->arch, arch_name(a->arch), a->reply.vendor_class,
-		 dhcp_type_name(a->reply.type), a->bootfile, srv, dst,
-		 a->rule ? " by rule " : "", a->rule ? a->rule : "");
+	log_client("%s: %s arch %u (%s) %s: %s %s from %s to %s%s%s", ifname,
+		   mac, a->arch, arch_name(a->arch), a->reply.vendor_class,
+		   dhcp_type_name(a->reply.type), a->bootfile, srv, dst,
+		   a->rule ? " by rule " : "", a->rule ? a->rule : "");
 }
 
 static void delayed_free(struct pxe_ctx *ctx, struct delayed *d)

@@ -91,17 +91,17 @@ static void xfer_end(struct xfer *x, bool ok, const char *why)
 	if (ok) {
 		ctx->stats.tftp_transfers++;
 		ctx->stats.tftp_bytes += x->size;
-		log_info("tftp: %s:%u %s: %llu bytes in %.3f s (%.1f MB/s), "
-			 "blksize %u, windowsize %u, %u retransmits", peer,
-			 ntohs(x->peer.sin_port), x->name,
-			 (unsigned long long)x->size, ms / 1000.0,
-			 ms ? x->size / 1000.0 / ms : 0.0, x->p.blksize,
-			 x->p.windowsize, x->retransmits);
+		log_client("tftp: %s:%u %s: %llu bytes in %.3f s (%.1f MB/s), "
+			   "blksize %u, windowsize %u, %u retransmits", peer,
+			   ntohs(x->peer.sin_port), x->name,
+			   (unsigned long long)x->size, ms / 1000.0,
+			   ms ? x->size / 1000.0 / ms : 0.0, x->p.blksize,
+			   x->p.windowsize, x->retransmits);
 	} else if (why) {
 		ctx->stats.tftp_errors++;
-		log_info("tftp: %s:%u %s: ended after %llu bytes: %s", peer,
-			 ntohs(x->peer.sin_port), x->name,
-			 (unsigned long long)bytes, why);
+		log_client("tftp: %s:%u %s: ended after %llu bytes: %s", peer,
+			   ntohs(x->peer.sin_port), x->name,
+			   (unsigned long long)bytes, why);
 	}
 	clients_transfer_end(ctx->clients, x->cref, ok ? x->size : bytes,
 			     (uint32_t)ms, ok);
