@@ -24,6 +24,7 @@ NS_CORP=pxcorp$$
 CORP_IP=192.0.2.1
 CORP_PID=
 DAEMON_PID=
+DAEMON_BAD=
 TMP=$(mktemp -d /tmp/pxetest.XXXXXX)
 # The daemon drops to an unprivileged user: let it read its root.
 chmod 755 "$TMP"
@@ -38,8 +39,19 @@ need() { for c in "$@"; do command -v "$c" >/dev/null 2>&1 || skip "$c is not in
 in_srv() { ip netns exec "$NS_SRV" "$@"; }
 in_cli() { ip netns exec "$NS_CLI" "$@"; }
 
+# lab_cleanup [STATUS]: the trap on exit; STATUS (default $?) is the
+# test's exit status, unless the daemon misbehaved.
 lab_cleanup() {
+	_rc=${1:-$?}
 	daemon_stop
+	# A daemon that crashed or that a sanitizer (./configure
+	# --enable-sanitizers) caught fails the test, even when every check
+	# before it passed.
+	if [ -n "$DAEMON_BAD" ] || grep -qE 'runtime error:|ERROR: AddressSanitizer|ERROR: LeakSanitizer' "$TMP/daemon.log" 2>/dev/null; then
+		echo "FAIL: the daemon ${DAEMON_BAD:-reported a sanitizer error}"
+		grep -E -A 12 'runtime error:|ERROR: [A-Za-z]+Sanitizer' "$TMP/daemon.log" 2>/dev/null | head -n 40
+		_rc=1
+	fi
 	[ -n "$CORP_PID" ] && kill "$CORP_PID" 2>/dev/null
 	# Whatever a test started in a namespace ends with it.
 	for ns in "$NS_SRV" "$NS_CLI" "$NS_SW" "$NS_CORP"; do
@@ -53,6 +65,7 @@ lab_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$TMP"
+	exit $_rc
 }
 trap lab_cleanup EXIT
 trap 'exit 1' INT TERM
@@ -124,12 +137,17 @@ daemon_start() {
 	fail "daemon not ready after 5 s"
 }
 
+# daemon_stop: SIGTERM; the daemon must exit 0 within 3 s (else
+# DAEMON_BAD says why, and the test fails at its end).
 daemon_stop() {
 	[ -n "$DAEMON_PID" ] || return 0
-	kill "$DAEMON_PID" 2>/dev/null
-	for _ in $(seq 30); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$DAEMON_PID" 2>/dev/null
+	if kill "$DAEMON_PID" 2>/dev/null; then
+		for _ in $(seq 30); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$DAEMON_PID" 2>/dev/null && DAEMON_BAD="did not exit on SIGTERM"
+	fi
 	wait "$DAEMON_PID" 2>/dev/null
+	_st=$?
+	[ -z "$DAEMON_BAD" ] && [ $_st != 0 ] && DAEMON_BAD="exited with status $_st"
 	DAEMON_PID=
 }
 
