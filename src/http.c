@@ -43,6 +43,10 @@
 #define HTTP_SLICE (512 * 1024)         /* body bytes per wake-up */
 #define HTTP_OUT_HEAD 1024              /* our response heads fit */
 #define HTTP_LINGER 2.0                 /* seconds to drain before close */
+/* Pipelined answers sent straight from the one before (answer() ->
+ * send_some() -> response_done() -> answer()); deeper ones wait for the
+ * socket to be writable, which bounds the recursion. */
+#define HTTP_MAX_INLINE 8
 /* Unacknowledged data older than this kills a connection in the kernel
  * (TCP_USER_TIMEOUT).  It bounds how long a lossy link may stall a body
  * (see on_conn_timeout) and a vanished peer may hold its slot. */
@@ -75,6 +79,7 @@ struct conn {
 	uint64_t start_ms;
 	bool keep_alive;
 	bool counted_active;
+	unsigned inline_depth;          /* see HTTP_MAX_INLINE */
 	struct client_ref cref;
 	struct conn *next, *prev;
 };
@@ -100,6 +105,8 @@ static void conn_watch(struct conn *c, int events)
 {
 	struct ev_loop *loop = c->srv->ctx->loop;
 
+	if ((c->io.events & (EV_READ | EV_WRITE)) == events)
+		return;         /* no epoll_ctl() for nothing */
 	ev_io_stop(loop, &c->io);
 	ev_io_set(&c->io, c->fd, events);
 	ev_io_start(loop, &c->io);
@@ -291,8 +298,11 @@ static void answer_file(struct conn *c, const struct http_request *r)
 	}
 }
 
-/* Answers the request at the start of c->in (head of length len). */
-static void answer(struct conn *c, size_t len)
+static bool send_some(struct conn *c);
+
+/* Answers the request at the start of c->in (head of length len).  False
+ * when the connection is gone. */
+static bool answer(struct conn *c, size_t len)
 {
 	struct http_request r;
 	int st = http_parse_request(c->in, len, &r);
@@ -314,12 +324,23 @@ static void answer(struct conn *c, size_t len)
 	memmove(c->in, c->in + len, c->in_len - len);
 	c->in_len -= len;
 	c->state = SENDING;
-	conn_watch(c, EV_WRITE);
 	conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
+	/* Most answers fit the socket buffer: send now, and watch for
+	 * writability only when something is left. */
+	if (c->inline_depth < HTTP_MAX_INLINE) {
+		c->inline_depth++;
+		if (!send_some(c))
+			return false;
+		c->inline_depth--;
+	}
+	if (c->state == SENDING)
+		conn_watch(c, EV_WRITE);
+	return true;
 }
 
-/* After a response: the next request, or close. */
-static void response_done(struct conn *c)
+/* After a response: the next request, or close.  False when the
+ * connection is gone. */
+static bool response_done(struct conn *c)
 {
 	size_t len;
 
@@ -334,26 +355,30 @@ static void response_done(struct conn *c)
 		c->state = LINGERING;
 		conn_watch(c, EV_READ);
 		conn_timer(c, HTTP_LINGER);
-		return;
+		return true;
 	}
 	c->state = READING;
 	conn_watch(c, EV_READ);
-	if ((len = http_head_length(c->in, c->in_len)) > 0) {
-		answer(c, len);
-		return;
-	}
+	if ((len = http_head_length(c->in, c->in_len)) > 0)
+		return answer(c, len);
 	conn_timer(c, c->in_len ? HTTP_HEAD_TIMEOUT
 				: c->srv->ctx->cfg->http_idle_timeout_s);
+	return true;
 }
 
-/* False when the connection is gone. */
+/* Sends what the socket takes of the response.  False when the
+ * connection is gone. */
 static bool send_some(struct conn *c)
 {
 	size_t budget = HTTP_SLICE;
+	/* MSG_MORE: the head waits for the first body bytes and leaves in
+	 * the same segment; with TCP_NODELAY (on_accept) the last segment
+	 * of a response is never held back for the client's delayed ACK. */
+	int more = c->left ? MSG_MORE : 0;
 
 	while (c->out_sent < c->out_len) {
 		ssize_t n = send(c->fd, c->out + c->out_sent,
-				 c->out_len - c->out_sent, MSG_NOSIGNAL);
+				 c->out_len - c->out_sent, MSG_NOSIGNAL | more);
 
 		if (n < 0 && errno == EAGAIN)
 			return true;
@@ -380,8 +405,7 @@ static bool send_some(struct conn *c)
 	}
 	if (c->left)
 		return true;            /* more next time: others' turn */
-	response_done(c);
-	return false;
+	return response_done(c);
 }
 
 static void read_some(struct conn *c)
@@ -481,6 +505,7 @@ static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct http *h = w->data;
+	int one = 1;
 
 	for (int i = 0; i < 16; i++) {
 		struct sockaddr_in peer;
@@ -499,6 +524,9 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 			close(fd);
 			continue;
 		}
+		/* Responses are written whole (head, then sendfile): Nagle
+		 * would hold a small body back until the head is acked. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		c->srv = h;
 		c->fd = fd;
 		c->file = -1;

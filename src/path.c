@@ -91,7 +91,7 @@ int path_open(int root_fd, const char *rel, struct stat *st)
 		close(fd);
 		return -EACCES;
 	}
-	/* O_NONBLOCK only guarded the open against FIFOs. */
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/* O_NONBLOCK stays: it only guarded the open against FIFOs, and
+	 * reads of a regular file ignore it (no fcntl per request). */
 	return fd;
 }
