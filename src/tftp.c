@@ -418,6 +418,43 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 	}
 }
 
+static struct xfer *xfer_from(struct tftp *t, const struct sockaddr_in *peer)
+{
+	for (struct xfer *x = t->xfers; x; x = x->next)
+		if (x->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
+		    x->peer.sin_port == peer->sin_port)
+			return x;
+	return NULL;
+}
+
+/* An RRQ from the port of a transfer in progress.  Before the client's
+ * first ACK it is the same request again (our OACK or first block was
+ * lost, and the client resent its RRQ): answer it from the transfer we
+ * have, never from a second one, or the two would split the client's
+ * ACKs between them.  Later, the client has moved on: the old transfer
+ * ends.  True when the request has been dealt with. */
+static bool duplicate_request(struct tftp *t, const struct tftp_request *r,
+			      const struct udp_meta *m)
+{
+	struct xfer *x = xfer_from(t, &m->from);
+	char name[TFTP_MAX_NAME + 1];
+
+	if (!x)
+		return false;
+	if ((x->oack_wait || x->acked == 0) &&
+	    path_normalize(r->file, r->file_len, name, sizeof(name)) == 0 &&
+	    !strcmp(x->name, name)) {
+		x->retransmits++;
+		if (x->oack_wait)
+			send_oack(x);
+		else
+			send_window(x, true);
+		return true;
+	}
+	xfer_end(x, false, "a new request from the same port");
+	return false;
+}
+
 static void handle_request(struct tftp *t, const uint8_t *pkt, size_t len,
 			   const struct udp_meta *m)
 {
@@ -447,7 +484,8 @@ static void handle_request(struct tftp *t, const uint8_t *pkt, size_t len,
 			   : "only octet (binary) mode is served");
 		return;
 	}
-	start_transfer(t, &r, m);
+	if (!duplicate_request(t, &r, m))
+		start_transfer(t, &r, m);
 }
 
 static void on_request(struct ev_loop *loop, ev_io *w, int revents)

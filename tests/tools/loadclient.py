@@ -97,7 +97,7 @@ async def tftp(a, loop, name):
         peer = (a.server, 69)
         last = lambda: tr.sendto(rrq, peer)
         last()
-        misses = 0
+        misses, tid = 0, None
         while True:
             try:
                 pkt, src = await asyncio.wait_for(pr.q.get(), 1.0)
@@ -107,11 +107,15 @@ async def tftp(a, loop, name):
                     raise TimeoutError("tftp stalled at block %d" % expect)
                 last()
                 continue
+            if tid is None:
+                tid = peer = src                    # RFC 1350: the server's TID
+            elif src != tid:
+                tr.sendto(b"\0\x05\0\x05unknown transfer ID\0", src)
+                continue
             misses = 0
             op = struct.unpack("!H", pkt[:2])[0]
             if op == 5:
                 raise IOError("tftp error %r" % pkt[4:-1])
-            peer = src
             if op == 6:                             # OACK
                 ack = b"\0\x04\0\0"
                 last = lambda ack=ack: tr.sendto(ack, peer)
