@@ -24,7 +24,18 @@
 #include "netif.h"
 #include "util.h"
 
+/* Links whose up/down state was last logged; the kernel sends a link
+ * message for many changes (carrier, addresses, statistics), and only a
+ * change of state is worth a line. */
+#define NETIF_MAX_TRACKED 64
+
+struct link_state {
+	int ifindex;            /* 0: free slot */
+	bool up;
+};
+
 struct netif {
+	struct link_state seen[NETIF_MAX_TRACKED];
 	struct nl_cache_mngr *mngr;
 	struct nl_cache *links;
 	struct nl_cache *addrs;
@@ -128,18 +139,52 @@ static void log_addr_change(struct netif *n, struct rtnl_addr *a, int action)
 		 action == NL_ACT_DEL ? "removed" : "added");
 }
 
+/* The slot of ifindex, or a free one (ifindex 0), or NULL when full. */
+static struct link_state *link_seen(struct netif *n, int ifindex)
+{
+	struct link_state *free_slot = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(n->seen); i++) {
+		if (n->seen[i].ifindex == ifindex)
+			return &n->seen[i];
+		if (!n->seen[i].ifindex && !free_slot)
+			free_slot = &n->seen[i];
+	}
+	return free_slot;
+}
+
+/* Records the state of a link; true when it changed (or is new). */
+static bool link_state_changed(struct netif *n, int ifindex, bool up)
+{
+	struct link_state *ls = link_seen(n, ifindex);
+
+	if (!ls)
+		return true;    /* more links than slots: log every event */
+	if (ls->ifindex == ifindex && ls->up == up)
+		return false;
+	ls->ifindex = ifindex;
+	ls->up = up;
+	return true;
+}
+
 static void log_link_change(struct netif *n, struct rtnl_link *l, int action)
 {
 	const char *name = rtnl_link_get_name(l);
 	unsigned flags = rtnl_link_get_flags(l);
+	int ifindex = rtnl_link_get_ifindex(l);
 
 	if (!name || !iface_selected(n->ctx->cfg, name, flags))
 		return;
-	if (action == NL_ACT_DEL)
+	if (action == NL_ACT_DEL) {
+		struct link_state *ls = link_seen(n, ifindex);
+
+		if (ls && ls->ifindex == ifindex)
+			ls->ifindex = 0;
 		log_info("%s: interface removed", name);
-	else
+	} else if (link_state_changed(n, ifindex, flags & IFF_UP)) {
 		log_info("%s: interface %s", name,
 			 (flags & IFF_UP) ? "up" : "down");
+	}
 }
 
 static void on_change(struct nl_cache *cache, struct nl_object *obj,
@@ -251,6 +296,7 @@ void netif_log_served(struct pxe_ctx *ctx)
 		if (!name || !iface_selected(ctx->cfg, name, flags))
 			continue;
 		served++;
+		link_state_changed(n, rtnl_link_get_ifindex(l), flags & IFF_UP);
 		if (pick_addr(n, rtnl_link_get_ifindex(l), none, &a))
 			inet_ntop(AF_INET, &a, buf, sizeof(buf));
 		log_info("serving %s (%s, %s)", name, buf,
