@@ -26,7 +26,7 @@
 #
 # Environment: PXEPROXYD, TOP_SRCDIR (from make check; guessed otherwise),
 # E2E_CACHE (/var/tmp/pxeproxyd-e2e), E2E_REFERENCE=0 (no dnsmasq run),
-# E2E_TIMEOUT (seconds per boot, 400), E2E_MAX_RATIO (1.5),
+# E2E_TIMEOUT (seconds per boot, 400), E2E_MAX_RATIO (1.2),
 # E2E_DEBUG=1 (pxeproxyd -d), E2E_EVENTS=1 (print the boot's steps as they
 # happen), E2E_KEEP=1 (keep the work directory with every log).
 #
@@ -46,7 +46,7 @@ set -u
 : "${PXEPROXYD:=$TOP_BUILDDIR/src/pxeproxyd}"
 : "${E2E_CACHE:=/var/tmp/pxeproxyd-e2e}"
 : "${E2E_TIMEOUT:=400}"
-: "${E2E_MAX_RATIO:=1.5}"
+: "${E2E_MAX_RATIO:=1.2}"
 E2E_BOOT=$E2E_CACHE/boot
 E2E_ROOT=$E2E_BOOT/root
 E2E_CONF=$TOP_SRCDIR/conf/pxeproxyd.conf
@@ -417,6 +417,10 @@ e2e_report_failure() {
 	tail -n 10 "$L.corp"
 }
 
+e2e_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+e2e_over() { awk -v r="$1" -v m="$E2E_MAX_RATIO" 'BEGIN { exit !(r > m) }'; }
+e2e_min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+
 # e2e_test CLIENT: the test proper.  Boots CLIENT through pxeproxyd, checks
 # digest, lease and the wire; then (unless E2E_REFERENCE=0) through the
 # dnsmasq reference sidecar, and compares the times.
@@ -447,10 +451,24 @@ e2e_test() {
 		return 0
 	fi
 	_ref=$E2E_SECS
-	_ratio=$(awk -v a="$_mine" -v b="$_ref" 'BEGIN { printf "%.2f", a / b }')
+	_ratio=$(e2e_ratio "$_mine" "$_ref")
 	echo "ratio $_client: pxeproxyd ${_mine}s / dnsmasq ${_ref}s = $_ratio"
-	if awk -v r="$_ratio" -v m="$E2E_MAX_RATIO" 'BEGIN { exit !(r > m) }'; then
-		e2e_fail "$_client: pxeproxyd took $_ratio times as long as dnsmasq (limit $E2E_MAX_RATIO)"
+	if e2e_over "$_ratio"; then
+		# One slow boot on a shared machine proves little: boot both
+		# once more (the reference first, against drift) and judge the
+		# best time of each.
+		e2e_say "over the limit ($E2E_MAX_RATIO): both once more"
+		e2e_boot "$_client" dnsmasq && _ref=$(e2e_min "$_ref" "$E2E_SECS")
+		e2e_boot "$_client" pxeproxyd || {
+			echo "FAIL: $_client through pxeproxyd (second boot): $E2E_WHY"
+			e2e_report_failure
+			exit 1
+		}
+		_mine=$(e2e_min "$_mine" "$E2E_SECS")
+		_ratio=$(e2e_ratio "$_mine" "$_ref")
+		echo "ratio $_client (best of two): pxeproxyd ${_mine}s / dnsmasq ${_ref}s = $_ratio"
+		e2e_over "$_ratio" &&
+			e2e_fail "$_client: pxeproxyd took $_ratio times as long as dnsmasq (limit $E2E_MAX_RATIO)"
 	fi
 	return 0
 }
