@@ -2,6 +2,7 @@
 # Installs pxeproxyd's build dependencies and, with "test", what the test
 # suite uses (real clients and servers), on Debian as root.
 #   contrib/deps.sh build|test
+#   contrib/deps.sh only PACKAGE...   (those packages: tests/e2e/setup.sh)
 set -eu
 BUILD="build-essential autoconf automake pkg-config libev-dev libnl-3-dev
  libnl-route-3-dev libcap-ng-dev"
@@ -18,7 +19,8 @@ TEST="$TEST dpkg-dev debhelper fakeroot lintian groff mandoc
 case "${1:-build}" in
 build) PKGS=$BUILD ;;
 test) PKGS="$BUILD $TEST" ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+only) shift; PKGS="$*" ;;
+*) echo "usage: $0 build|test|only PACKAGE..." >&2; exit 2 ;;
 esac
 [ "$(id -u)" = 0 ] || { echo "$0: run as root (apt-get)" >&2; exit 1; }
 missing=

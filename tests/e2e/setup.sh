@@ -29,18 +29,8 @@ export DEBIAN_FRONTEND=noninteractive
 updated=
 apt_update() { [ -n "$updated" ] || { apt-get update -qq; updated=1; }; }
 
-missing=
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	say "installing:$missing"
-	apt_update
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-		die "apt-get install failed for:$missing"
-fi
+sh "$(dirname "$0")/../../contrib/deps.sh" only $PKGS ||
+	die "installing the lab's packages failed"
 
 # The arm64 pieces, unpacked once.  The stamp names the packages unpacked,
 # so a newer arm64 kernel in the archive is picked up on the next run.
