@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -80,6 +82,8 @@ struct conn {
 	bool keep_alive;
 	bool counted_active;
 	unsigned inline_depth;          /* see HTTP_MAX_INLINE */
+	int outq;                       /* bytes queued when the idle timer
+					 * was armed while sending */
 	struct client_ref cref;
 	struct conn *next, *prev;
 };
@@ -299,6 +303,7 @@ static void answer_file(struct conn *c, const struct http_request *r)
 }
 
 static bool send_some(struct conn *c);
+static void sending_timer(struct conn *c);
 
 /* Answers the request at the start of c->in (head of length len).  False
  * when the connection is gone. */
@@ -324,7 +329,6 @@ static bool answer(struct conn *c, size_t len)
 	memmove(c->in, c->in + len, c->in_len - len);
 	c->in_len -= len;
 	c->state = SENDING;
-	conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
 	/* Most answers fit the socket buffer: send now, and watch for
 	 * writability only when something is left. */
 	if (c->inline_depth < HTTP_MAX_INLINE) {
@@ -333,8 +337,10 @@ static bool answer(struct conn *c, size_t len)
 			return false;
 		c->inline_depth--;
 	}
-	if (c->state == SENDING)
+	if (c->state == SENDING) {
 		conn_watch(c, EV_WRITE);
+		sending_timer(c);
+	}
 	return true;
 }
 
@@ -460,7 +466,7 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
 	else if (c->state == READING)
 		read_some(c);
 	else if (send_some(c) && c->state == SENDING)
-		conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
+		sending_timer(c);
 }
 
 /* True while the kernel is resending data the client did not acknowledge:
@@ -476,15 +482,45 @@ static bool tcp_retransmitting(int fd)
 	       ti.tcpi_retransmits > 0;
 }
 
+/* Bytes in the socket's send queue, sent or not, not yet acknowledged. */
+static int send_queue(int fd)
+{
+	int q;
+
+	return ioctl(fd, SIOCOUTQ, &q) == 0 ? q : -1;
+}
+
+/* Arms the idle timer of a connection that is sending. */
+static void sending_timer(struct conn *c)
+{
+	c->outq = send_queue(c->fd);
+	conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
+}
+
+/* A body still moving, however slowly: the client acknowledged bytes
+ * since the timer was armed (on a lossy link the socket may not become
+ * writable for longer than the idle timeout, since the kernel waits for
+ * much of its buffer to drain), or the kernel is resending what was
+ * lost (its timer backs off to tens of seconds there).  A client that
+ * stopped reading shows neither: a zero window, window probes only. */
+static bool still_sending(struct conn *c)
+{
+	int q = send_queue(c->fd);
+
+	return (q >= 0 && c->outq >= 0 && q < c->outq) ||
+	       tcp_retransmitting(c->fd);
+}
+
 static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct conn *c = w->data;
 	char peer[INET_ADDRSTRLEN];
 
-	/* A body that could still go on is not cut: the kernel gives up on
-	 * its own after HTTP_STALL_LIMIT_MS, and the next write fails. */
-	if (c->state == SENDING && tcp_retransmitting(c->fd)) {
-		conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
+	/* A body that could still go on is not cut: without progress the
+	 * kernel gives up on its own after HTTP_STALL_LIMIT_MS, and the next
+	 * write fails. */
+	if (c->state == SENDING && still_sending(c)) {
+		sending_timer(c);
 		return;
 	}
 	inet_ntop(AF_INET, &c->peer.sin_addr, peer, sizeof(peer));
