@@ -231,29 +231,26 @@ static bool on_ack(struct xfer *x, uint16_t block)
 	return send_window(x, x->acked < x->sent);
 }
 
+/* One packet per wake-up: in lock-step the next ACK cannot be there yet
+ * (a second recv() would only say EAGAIN), and the watcher is
+ * level-triggered, so anything more queued wakes the loop again. */
 static void on_xfer_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct xfer *x = w->data;
 	uint8_t pkt[TFTP_MAX_REQUEST];
+	ssize_t n = recv(x->sock, pkt, sizeof(pkt), MSG_DONTWAIT);
+	uint16_t op, arg;
 
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = recv(x->sock, pkt, sizeof(pkt), MSG_DONTWAIT);
-		uint16_t op, arg;
-
-		if (n < 0)
-			return;         /* EAGAIN, or an ICMP error: timer */
-		if (tftp_parse_reply(pkt, (size_t)n, &op, &arg) < 0)
-			continue;
-		if (op == TFTP_ERROR) {
-			/* EDK2 reads tsize then aborts on purpose (code 8). */
-			log_debug("tftp: %s: client sent error %u, transfer "
-				  "ends", x->name, arg);
-			xfer_end(x, false, NULL);
-			return;
-		}
-		if (!on_ack(x, arg))
-			return;
+	if (n < 0 || tftp_parse_reply(pkt, (size_t)n, &op, &arg) < 0)
+		return;         /* EAGAIN, an ICMP error (the timer), junk */
+	if (op == TFTP_ERROR) {
+		/* EDK2 reads tsize then aborts on purpose (code 8). */
+		log_debug("tftp: %s: client sent error %u, transfer ends",
+			  x->name, arg);
+		xfer_end(x, false, NULL);
+		return;
 	}
+	on_ack(x, arg);
 }
 
 static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents)
