@@ -20,14 +20,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/tcp.h>          /* struct tcp_info with tcpi_bytes_acked */
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -82,8 +80,8 @@ struct conn {
 	bool keep_alive;
 	bool counted_active;
 	unsigned inline_depth;          /* see HTTP_MAX_INLINE */
-	int outq;                       /* bytes queued when the idle timer
-					 * was armed while sending */
+	uint64_t acked;                 /* bytes the client had acknowledged
+					 * when the idle timer was armed */
 	struct client_ref cref;
 	struct conn *next, *prev;
 };
@@ -473,27 +471,21 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
  * a lossy link (TCP's timer backs off to tens of seconds there), not a
  * client that stopped reading (that one shows a zero window and window
  * probes, not retransmissions). */
-static bool tcp_retransmitting(int fd)
+/* The kernel's view of the connection; false when it cannot be had. */
+static bool tcp_state(int fd, struct tcp_info *ti)
 {
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
+	socklen_t len = sizeof(*ti);
 
-	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
-	       ti.tcpi_retransmits > 0;
-}
-
-/* Bytes in the socket's send queue, sent or not, not yet acknowledged. */
-static int send_queue(int fd)
-{
-	int q;
-
-	return ioctl(fd, SIOCOUTQ, &q) == 0 ? q : -1;
+	memset(ti, 0, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len) == 0;
 }
 
 /* Arms the idle timer of a connection that is sending. */
 static void sending_timer(struct conn *c)
 {
-	c->outq = send_queue(c->fd);
+	struct tcp_info ti;
+
+	c->acked = tcp_state(c->fd, &ti) ? ti.tcpi_bytes_acked : 0;
 	conn_timer(c, c->srv->ctx->cfg->http_idle_timeout_s);
 }
 
@@ -503,23 +495,23 @@ static void sending_timer(struct conn *c)
  * much of its buffer to drain), or the kernel is resending what was
  * lost (its timer backs off to tens of seconds there).  A client that
  * stopped reading shows neither: a zero window, window probes only. */
-static bool still_sending(struct conn *c)
+static bool still_sending(struct conn *c, struct tcp_info *ti)
 {
-	int q = send_queue(c->fd);
-
-	return (q >= 0 && c->outq >= 0 && q < c->outq) ||
-	       tcp_retransmitting(c->fd);
+	if (!tcp_state(c->fd, ti))
+		return false;
+	return ti->tcpi_bytes_acked > c->acked || ti->tcpi_retransmits > 0;
 }
 
 static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct conn *c = w->data;
 	char peer[INET_ADDRSTRLEN];
+	struct tcp_info ti;
 
 	/* A body that could still go on is not cut: without progress the
 	 * kernel gives up on its own after HTTP_STALL_LIMIT_MS, and the next
 	 * write fails. */
-	if (c->state == SENDING && still_sending(c)) {
+	if (c->state == SENDING && still_sending(c, &ti)) {
 		sending_timer(c);
 		return;
 	}
@@ -528,9 +520,12 @@ static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 		;       /* done with it either way */
 	else if (c->state == SENDING)
 		log_client("http: %s:%u %s %s: client stopped reading "
-			   "after %llu bytes; closed", peer,
+			   "after %llu bytes (nothing acknowledged in %u s, "
+			   "its window %u); closed", peer,
 			   ntohs(c->peer.sin_port), c->method, c->path,
-			   (unsigned long long)c->body_sent);
+			   (unsigned long long)c->body_sent,
+			   c->srv->ctx->cfg->http_idle_timeout_s,
+			   ti.tcpi_snd_wnd);
 	else if (c->in_len)
 		log_debug_rl("http: %s:%u: request head not complete in "
 			     "%.0f s; closed", peer, ntohs(c->peer.sin_port),
