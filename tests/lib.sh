@@ -32,7 +32,17 @@ ROOT=$TMP/root
 mkdir -p "$ROOT"
 
 skip() { echo "skipped: $*"; exit 77; }
-fail() { echo "FAIL: $*"; [ -f "$TMP/daemon.log" ] && { echo "--- daemon log (tail):"; tail -n 30 "$TMP/daemon.log"; }; exit 1; }
+# fail WHY: the daemon's last lines, then WHY again (the runner shows a
+# failed test's last lines).
+fail() {
+	echo "FAIL: $*"
+	if [ -f "$TMP/daemon.log" ]; then
+		echo "--- daemon log (tail):"
+		tail -n 30 "$TMP/daemon.log"
+		echo "FAIL: $*"
+	fi
+	exit 1
+}
 ok() { echo "ok: $*"; }
 need() { for c in "$@"; do command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"; done; }
 
