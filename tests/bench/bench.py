@@ -25,7 +25,7 @@ PREFIX = os.environ.get("BENCH_PREFIX", "pxb%d" % os.getpid())
 # Sizes and counts; --quick makes everything small enough for a ~3 minute
 # check that the script works (the figures then mean little).
 FULL = dict(rounds=5, dhcp_count=100000, dhcp_single=5000, dhcp_window=64,
-            tftp_size=30 << 20, tftp_clients=50, tftp_multi_rounds=1,
+            tftp_size=30 << 20, tftp_clients=50, tftp_multi_rounds=3,
             http_small=1024, http_big=100 << 20, wrk_seconds=4, http_rounds=3,
             load_tftp=1 << 20, load_http=4 << 20, scale=[10, 100, 500],
             mem_clients=500)
