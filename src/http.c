@@ -467,10 +467,6 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
 		sending_timer(c);
 }
 
-/* True while the kernel is resending data the client did not acknowledge:
- * a lossy link (TCP's timer backs off to tens of seconds there), not a
- * client that stopped reading (that one shows a zero window and window
- * probes, not retransmissions). */
 /* The kernel's view of the connection; false when it cannot be had. */
 static bool tcp_state(int fd, struct tcp_info *ti)
 {

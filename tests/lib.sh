@@ -25,6 +25,10 @@ CORP_IP=192.0.2.1
 CORP_PID=
 DAEMON_PID=
 DAEMON_BAD=
+WORKER=
+# What a sanitizer build (./configure --enable-sanitizers) writes when it
+# catches something.
+SAN_REPORT='runtime error:|ERROR: [A-Za-z]+Sanitizer'
 TMP=$(mktemp -d /tmp/pxetest.XXXXXX)
 # The daemon drops to an unprivileged user: let it read its root.
 chmod 755 "$TMP"
@@ -57,9 +61,9 @@ lab_cleanup() {
 	# A daemon that crashed or that a sanitizer (./configure
 	# --enable-sanitizers) caught fails the test, even when every check
 	# before it passed.
-	if [ -n "$DAEMON_BAD" ] || grep -qE 'runtime error:|ERROR: AddressSanitizer|ERROR: LeakSanitizer' "$TMP/daemon.log" 2>/dev/null; then
+	if [ -n "$DAEMON_BAD" ] || grep -qE "$SAN_REPORT" "$TMP/daemon.log" 2>/dev/null; then
 		echo "FAIL: the daemon ${DAEMON_BAD:-reported a sanitizer error}"
-		grep -E -A 12 'runtime error:|ERROR: [A-Za-z]+Sanitizer' "$TMP/daemon.log" 2>/dev/null | head -n 40
+		grep -E -A 12 "$SAN_REPORT" "$TMP/daemon.log" 2>/dev/null | head -n 40
 		_rc=1
 	fi
 	[ -n "$CORP_PID" ] && kill "$CORP_PID" 2>/dev/null
@@ -159,6 +163,25 @@ daemon_stop() {
 	_st=$?
 	[ -z "$DAEMON_BAD" ] && [ $_st != 0 ] && DAEMON_BAD="exited with status $_st"
 	DAEMON_PID=
+}
+
+# worker_find: sets WORKER, the serving process (the monitor's child).
+worker_find() {
+	WORKER=$(pgrep -P "$DAEMON_PID")
+	[ -n "$WORKER" ] || fail "no worker process under the daemon"
+}
+
+# worker_fds: how many file descriptors the worker holds.
+worker_fds() { ls "/proc/$WORKER/fd" | wc -l; }
+
+# worker_fds_back IDLE SECONDS: true once the worker holds no more than
+# IDLE descriptors, false if that takes longer than SECONDS.
+worker_fds_back() {
+	for _ in $(seq $(($2 * 5))); do
+		[ "$(worker_fds)" -le "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
 }
 
 # Fails unless the daemon is still running (after hostile input).
