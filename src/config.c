@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "tftp_proto.h"
 #include "util.h"
 
 /* A file larger than this is surely not a config file. */
@@ -79,7 +80,7 @@ struct config *config_defaults(void)
 	c->dhcp_enable = true;
 	c->dhcp_packet_fallback = true;
 	c->tftp_enable = true;
-	c->tftp_port = 69;
+	c->tftp_port = TFTP_PORT;
 	c->tftp_timeout_ms = 1000;
 	c->tftp_retries = 6;
 	c->tftp_max_blksize = 65464;

@@ -174,6 +174,20 @@ static inline bool wr_u32(struct wr *w, uint32_t v)
 	return wr_bytes(w, b, 4);
 }
 
+/* Room for n bytes that the caller fills in place (a file's data read
+ * straight into the packet): *out points at them. */
+static inline bool wr_room(struct wr *w, uint8_t **out, size_t n)
+{
+	if (w->overflow || w->left < n) {
+		w->overflow = true;
+		return false;
+	}
+	*out = w->p;
+	w->p += n;
+	w->left -= n;
+	return true;
+}
+
 /* A string and its terminating NUL (TFTP). */
 static inline bool wr_cstr(struct wr *w, const char *s)
 {

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,7 +43,6 @@
 #include "udp.h"
 #include "util.h"
 
-#define IPUDP_OVERHEAD 28               /* IPv4 + UDP headers */
 /* Floor of the adaptive timeout: a LAN round trip is far below it, and a
  * slow ROM that pauses longer costs only a duplicate block (re-ACKed, never
  * re-streamed). */
@@ -67,15 +67,16 @@ struct xfer {
 	unsigned retries, retransmits;
 	uint64_t start_ms, window_ms;
 	struct client_ref cref;
-	struct xfer *next, *prev;
-	uint8_t *buf;           /* one packet: header + blksize */
+	LIST_ENTRY(xfer) entry;
+	uint8_t *buf;           /* one packet: DATA or a control packet */
+	size_t buf_cap;
 };
 
 struct tftp {
 	struct pxe_ctx *ctx;
 	int fd;
 	ev_io io;
-	struct xfer *xfers;
+	LIST_HEAD(, xfer) xfers;
 	unsigned n_xfers;
 };
 
@@ -109,12 +110,7 @@ static void xfer_end(struct xfer *x, bool ok, const char *why)
 	ev_timer_stop(ctx->loop, &x->timer);
 	close(x->sock);
 	close(x->fd);
-	if (x->prev)
-		x->prev->next = x->next;
-	else
-		t->xfers = x->next;
-	if (x->next)
-		x->next->prev = x->prev;
+	LIST_REMOVE(x, entry);
 	t->n_xfers--;
 	ctx->stats.tftp_active = t->n_xfers;
 	free(x->buf);
@@ -123,18 +119,21 @@ static void xfer_end(struct xfer *x, bool ok, const char *why)
 
 static int send_block(struct xfer *x, uint64_t block)
 {
+	uint8_t *data;
 	uint64_t off = (block - 1) * x->p.blksize;
 	size_t want = off >= x->size ? 0 : MIN(x->p.blksize, x->size - off);
+	int len = tftp_build_data_header((uint16_t)block, x->buf, x->buf_cap,
+					 &data, want);
 	ssize_t n = 0;
 
-	x->buf[0] = 0;
-	x->buf[1] = TFTP_DATA;
-	x->buf[2] = (uint8_t)(block >> 8);      /* wraps: RFC 1350 */
-	x->buf[3] = (uint8_t)block;
-	if (want && (n = pread(x->fd, x->buf + 4, want, (off_t)off)) !=
+	if (len < 0)
+		return len;
+	/* A file cut shorter since the request reads short: that is an
+	 * error for this client, not a shorter file. */
+	if (want && (n = pread(x->fd, data, want, (off_t)off)) !=
 		    (ssize_t)want)
 		return n < 0 ? -errno : -EIO;
-	if (send(x->sock, x->buf, 4 + want, MSG_DONTWAIT) < 0 &&
+	if (send(x->sock, x->buf, (size_t)len, MSG_DONTWAIT) < 0 &&
 	    errno != EAGAIN && errno != ENOBUFS)
 		return -errno;
 	return 0;
@@ -145,6 +144,13 @@ static void arm_timer(struct xfer *x)
 	ev_timer_stop(x->srv->ctx->loop, &x->timer);
 	ev_timer_set(&x->timer, x->rto_ms / 1000.0, 0);
 	ev_timer_start(x->srv->ctx->loop, &x->timer);
+}
+
+/* An OACK or ERROR built into x->buf (len < 0: it did not fit). */
+static void send_ctrl(struct xfer *x, int len)
+{
+	if (len > 0)
+		send(x->sock, x->buf, (size_t)len, MSG_DONTWAIT);
 }
 
 /* Blocks acked+1 .. acked+windowsize.  False when the transfer ended
@@ -158,6 +164,9 @@ static bool send_window(struct xfer *x, bool retransmit)
 		if ((err = send_block(x, b)) < 0) {
 			errno = -err;
 			log_warn("tftp: %s", x->name);
+			/* Tell the client, or it retries into silence. */
+			send_ctrl(x, tftp_build_error(TERR_UNDEF, "read error",
+						      x->buf, x->buf_cap));
 			xfer_end(x, false, "read or send failed");
 			return false;
 		}
@@ -169,12 +178,11 @@ static bool send_window(struct xfer *x, bool retransmit)
 	return true;
 }
 
+/* The OACK is not bound by the blksize it acknowledges (blksize 8 with
+ * tsize does not fit 8 bytes): it has the whole buffer. */
 static void send_oack(struct xfer *x)
 {
-	int n = tftp_build_oack(&x->p, x->buf, 4 + x->p.blksize);
-
-	if (n > 0)
-		send(x->sock, x->buf, (size_t)n, MSG_DONTWAIT);
+	send_ctrl(x, tftp_build_oack(&x->p, x->buf, x->buf_cap));
 	x->window_ms = now_ms();
 	arm_timer(x);
 }
@@ -275,7 +283,7 @@ static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 static void send_error(struct pxe_ctx *ctx, const struct udp_meta *m,
 		       unsigned code, const char *msg)
 {
-	uint8_t pkt[600];
+	uint8_t pkt[TFTP_CTRL_MAX];
 	int n = tftp_build_error(code, msg, pkt, sizeof(pkt));
 	int s = udp_bind(m->dst, 0, false);
 
@@ -297,9 +305,9 @@ static unsigned mtu_blksize(int sock)
 	socklen_t len = sizeof(mtu);
 
 	if (getsockopt(sock, IPPROTO_IP, IP_MTU, &mtu, &len) < 0 ||
-	    mtu <= IPUDP_OVERHEAD + TFTP_DEFAULT_BLKSIZE)
+	    mtu <= IPV4_UDP_HDR_LEN + TFTP_DEFAULT_BLKSIZE)
 		return 0;
-	return (unsigned)mtu - IPUDP_OVERHEAD - 4;
+	return (unsigned)mtu - IPV4_UDP_HDR_LEN - TFTP_DATA_HDR;
 }
 
 static int open_file(struct pxe_ctx *ctx, const struct tftp_request *r,
@@ -386,7 +394,8 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 	lim.mtu_blksize = mtu_blksize(x->sock);
 	tftp_negotiate(r, x->size, &lim, &x->p);
 	x->last = x->size / x->p.blksize + 1;   /* the last one is short */
-	x->buf = malloc(4 + MAX(x->p.blksize, 600u));
+	x->buf_cap = MAX(TFTP_DATA_HDR + x->p.blksize, TFTP_CTRL_MAX);
+	x->buf = malloc(x->buf_cap);
 	if (!x->buf) {
 		close(x->sock);
 		close(fd);
@@ -396,10 +405,7 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 	x->max_rto_ms = x->p.timeout ? x->p.timeout * 1000 : c->tftp_timeout_ms;
 	x->rto_ms = base_rto(x);
 	x->start_ms = now_ms();
-	x->next = t->xfers;
-	if (x->next)
-		x->next->prev = x;
-	t->xfers = x;
+	LIST_INSERT_HEAD(&t->xfers, x, entry);
 	ctx->stats.tftp_active = ++t->n_xfers;
 	x->cref = clients_note_transfer(ctx, m->from.sin_addr, m->ifindex,
 					"tftp", name);
@@ -417,7 +423,9 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 
 static struct xfer *xfer_from(struct tftp *t, const struct sockaddr_in *peer)
 {
-	for (struct xfer *x = t->xfers; x; x = x->next)
+	struct xfer *x;
+
+	LIST_FOREACH(x, &t->xfers, entry)
 		if (x->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
 		    x->peer.sin_port == peer->sin_port)
 			return x;
@@ -515,6 +523,7 @@ int tftp_open(struct pxe_ctx *ctx)
 	t = xcalloc(1, sizeof(*t));
 	t->ctx = ctx;
 	t->fd = fd;
+	LIST_INIT(&t->xfers);
 	ev_io_init(&t->io, on_request, fd, EV_READ);
 	t->io.data = t;
 	ctx->tftp = t;
@@ -533,8 +542,8 @@ void tftp_close(struct pxe_ctx *ctx)
 
 	if (!t)
 		return;
-	while (t->xfers)
-		xfer_end(t->xfers, false, NULL);
+	while (!LIST_EMPTY(&t->xfers))
+		xfer_end(LIST_FIRST(&t->xfers), false, NULL);
 	ev_io_stop(ctx->loop, &t->io);
 	close(t->fd);
 	free(t);

@@ -129,9 +129,11 @@ void tftp_negotiate(const struct tftp_request *r, uint64_t file_size,
 		p->timeout = r->timeout;
 		p->oack_timeout = true;
 	}
-	/* curl rejects an OACK with tsize 0 ("invalid tsize"); an empty
-	 * file boots nothing, so for it the size goes unsaid. */
-	p->oack_tsize = r->ask_tsize && file_size > 0;
+	/* RFC 2349: the size, also when it is 0.  EDK2 asks for it before
+	 * reading and needs it in the OACK; tftpd-hpa and dnsmasq answer an
+	 * empty file the same way.  (curl refuses "tsize 0": that is curl's
+	 * limit, and it can ask without options.) */
+	p->oack_tsize = r->ask_tsize;
 	p->oack = p->oack_blksize || p->oack_windowsize || p->oack_timeout ||
 		  p->oack_tsize;
 }
@@ -158,6 +160,17 @@ int tftp_build_oack(const struct tftp_params *p, uint8_t *buf, size_t cap)
 		put_option(&w, "timeout", p->timeout);
 	if (p->oack_windowsize)
 		put_option(&w, "windowsize", p->windowsize);
+	return w.overflow ? -ENOBUFS : (int)wr_len(&w);
+}
+
+int tftp_build_data_header(uint16_t block, uint8_t *buf, size_t cap,
+			   uint8_t **payload, size_t want)
+{
+	struct wr w = wr_init(buf, cap);
+
+	wr_u16(&w, TFTP_DATA);
+	wr_u16(&w, block);      /* wraps past 65535: RFC 1350 */
+	wr_room(&w, payload, want);
 	return w.overflow ? -ENOBUFS : (int)wr_len(&w);
 }
 

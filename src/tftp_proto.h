@@ -15,6 +15,10 @@
 #define TFTP_MAX_TIMEOUT 255            /* RFC 2349, seconds */
 #define TFTP_MAX_REQUEST 2048           /* an RRQ larger is not a client */
 #define TFTP_MAX_NAME 512
+#define TFTP_DATA_HDR 4                 /* opcode + block number */
+/* An OACK or ERROR is not bound by blksize (a client may ask for blksize
+ * 8 and tsize at once): packets other than DATA get this much room. */
+#define TFTP_CTRL_MAX 600
 
 enum tftp_op {
 	TFTP_RRQ = 1,
@@ -71,6 +75,10 @@ void tftp_negotiate(const struct tftp_request *r, uint64_t file_size,
 
 /* Builders return the length, or -ENOBUFS. */
 int tftp_build_oack(const struct tftp_params *p, uint8_t *buf, size_t cap);
+/* The DATA header for block; *payload gets the want bytes after it, for
+ * the caller to fill (pread).  Length of header + payload, or -ENOBUFS. */
+int tftp_build_data_header(uint16_t block, uint8_t *buf, size_t cap,
+			   uint8_t **payload, size_t want);
 int tftp_build_error(unsigned code, const char *msg, uint8_t *buf, size_t cap);
 
 /* Client packets during a transfer: ACK (block) or ERROR (code). */

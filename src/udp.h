@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* IPv4 without options + UDP: what a datagram costs beyond its payload
+ * (the largest TFTP block for a path MTU; the packet socket's frames). */
+#define IPV4_UDP_HDR_LEN 28
+
 struct udp_meta {
 	struct sockaddr_in from;
 	int ifindex;            /* interface it arrived on */

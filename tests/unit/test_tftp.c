@@ -18,7 +18,7 @@ static int parse(const char *bytes, size_t len, struct tftp_request *r)
 
 #define P(lit, r) parse(lit, sizeof(lit) - 1, r)
 
-static void test_requests(void)
+static void rrq_needs_name_and_mode_each_nul_terminated(void)
 {
 	struct tftp_request r;
 	char big[700];
@@ -44,7 +44,7 @@ static void test_requests(void)
 	CHECK(parse(big, TFTP_MAX_REQUEST + 1, &r) == -EINVAL);
 }
 
-static void test_options(void)
+static void options_out_of_their_rfc_range_are_not_asked(void)
 {
 	struct tftp_request r;
 
@@ -76,7 +76,7 @@ static void test_options(void)
 	      !r.ask_tsize);
 }
 
-static void test_negotiate(void)
+static void negotiation_clamps_to_limits_and_acknowledges_asked(void)
 {
 	struct tftp_request r;
 	struct tftp_params p;
@@ -101,17 +101,13 @@ static void test_negotiate(void)
 	l.mtu_blksize = 0;
 	tftp_negotiate(&r, 1, &l, &p);
 	CHECK(p.blksize == 65464);
-	/* Empty file: tsize left out (curl refuses tsize 0). */
-	P("\0\1f\0octet\0tsize\0000\0", &r);
-	tftp_negotiate(&r, 0, &l, &p);
-	CHECK(!p.oack && !p.oack_tsize);
 	n = tftp_build_error(1, NULL, buf, sizeof(buf));
 	CHECK(n == (int)sizeof("\0\5\0\1File not found") &&
 	      !memcmp(buf, "\0\5\0\1File not found", (size_t)n));
 	CHECK(tftp_build_error(0, "x", buf, 4) == -ENOBUFS);
 }
 
-static void test_replies(void)
+static void client_replies_are_ack_or_error_only(void)
 {
 	uint16_t op, arg;
 
@@ -123,33 +119,97 @@ static void test_replies(void)
 	CHECK(tftp_parse_reply((const uint8_t *)"\0\3\0\1", 4, &op, &arg) < 0);
 }
 
-/* Random bytes after an RRQ opcode: never a crash (ASan in CI). */
-static void test_random(void)
+/* Regression (issue 15, bug 2): an empty file's size went unsaid, and
+ * the client got DATA 1 instead of the OACK it asked for. */
+static void empty_file_oack_says_tsize_0(void)
+{
+	struct tftp_limits l = { 65464, 1468, 64 };
+	struct tftp_request r;
+	struct tftp_params p;
+	uint8_t buf[TFTP_CTRL_MAX];
+	int n;
+
+	P("\0\1f\0octet\0tsize\0000\0", &r);
+	tftp_negotiate(&r, 0, &l, &p);
+	CHECK(p.oack && p.oack_tsize && p.tsize == 0);
+	n = tftp_build_oack(&p, buf, sizeof(buf));
+	CHECK(n == (int)sizeof("\0\6tsize\0000") &&
+	      !memcmp(buf, "\0\6tsize\0000\0", (size_t)n));
+}
+
+/* Regression (issue 15, bug 1): the OACK for blksize 8 was built into
+ * 4 + 8 bytes and silently not sent.  The largest OACK fits the control
+ * buffer whatever blksize was asked. */
+static void largest_oack_fits_control_buffer(void)
+{
+	struct tftp_limits l = { 65464, 0, 65535 };
+	struct tftp_request r;
+	struct tftp_params p;
+	uint8_t buf[TFTP_CTRL_MAX];
+
+	P("\0\1f\0octet\0blksize\0008\0tsize\0000\0timeout\000255\0"
+	  "windowsize\00065535\0", &r);
+	tftp_negotiate(&r, UINT64_MAX / 2, &l, &p);
+	CHECK(p.blksize == 8 && p.oack_blksize && p.oack_tsize &&
+	      p.oack_timeout && p.oack_windowsize);
+	CHECK(tftp_build_oack(&p, buf, sizeof(buf)) > 4 + 8);
+}
+
+static void data_header_wraps_block_number(void)
+{
+	uint8_t buf[TFTP_DATA_HDR + 8], *data = NULL;
+
+	CHECK(tftp_build_data_header((uint16_t)65537, buf, sizeof(buf), &data,
+				     8) == TFTP_DATA_HDR + 8);
+	CHECK(!memcmp(buf, "\0\3\0\1", 4) && data == buf + TFTP_DATA_HDR);
+	CHECK(tftp_build_data_header(1, buf, sizeof(buf), &data, 9) ==
+	      -ENOBUFS);
+	CHECK(tftp_build_data_header(1, buf, 3, &data, 0) == -ENOBUFS);
+}
+
+/* Random requests, built from valid pieces and random bytes: never an
+ * overrun (ASan in CI), and both outcomes really happen. */
+static void random_requests_parse_or_fail_cleanly(void)
 {
 	uint8_t b[TFTP_MAX_REQUEST];
 	struct tftp_request r;
 	const char *why;
+	unsigned ok = 0, bad = 0;
 
 	srand(7);
 	for (int i = 0; i < 50000; i++) {
 		size_t n = 2 + (size_t)(rand() % 200);
+		/* NULs from frequent to rare: names and modes of every length,
+		 * a missing terminator or an overlong mode at the rare end. */
+		int nul_every = 2 + rand() % 40;
 
 		b[0] = 0;
 		b[1] = 1;
 		for (size_t j = 2; j < n; j++)
-			b[j] = (uint8_t)(rand() % 4 ? 'a' + rand() % 26 : 0);
-		if (tftp_parse_request(b, n, &r, &why) == 0)
+			b[j] = (uint8_t)(rand() % nul_every ? 'a' + rand() % 26
+				       : 0);
+		if (tftp_parse_request(b, n, &r, &why) == 0) {
+			ok++;
 			CHECK(r.file_len <= TFTP_MAX_NAME &&
 			      strlen(r.file) == r.file_len);
+		} else {
+			bad++;
+		}
 	}
+	/* A test whose inputs all fail (or all pass) checks nothing. */
+	CHECK(ok > 5000 && bad > 5000);
+	printf("random requests: %u parsed, %u refused\n", ok, bad);
 }
 
 int main(void)
 {
-	test_requests();
-	test_options();
-	test_negotiate();
-	test_replies();
-	test_random();
+	rrq_needs_name_and_mode_each_nul_terminated();
+	options_out_of_their_rfc_range_are_not_asked();
+	negotiation_clamps_to_limits_and_acknowledges_asked();
+	empty_file_oack_says_tsize_0();
+	largest_oack_fits_control_buffer();
+	data_header_wraps_block_number();
+	client_replies_are_ack_or_error_only();
+	random_requests_parse_or_fail_cleanly();
 	return check_done("tftp");
 }
