@@ -236,15 +236,13 @@ static void fmt_mac(char *buf, const struct slot *s)
 		strcpy(buf, "");
 		return;
 	}
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", s->c.mac[0],
-		 s->c.mac[1], s->c.mac[2], s->c.mac[3], s->c.mac[4],
-		 s->c.mac[5]);
+	mac_str(buf, MAC_STR_MAX, s->c.mac, sizeof(s->c.mac));
 }
 
 static void json_client(const struct slot *s, FILE *out)
 {
 	const struct client *c = &s->c;
-	char mac[18], ip[INET_ADDRSTRLEN];
+	char mac[MAC_STR_MAX], ip[INET_ADDRSTRLEN];
 	unsigned first = c->n_files > CLIENT_FILES ? c->n_files - CLIENT_FILES
 						   : 0;
 
@@ -308,7 +306,7 @@ void clients_html_rows(const struct clients *t, FILE *out)
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		const struct slot *s = &t->s[i];
 		const struct client *c = &s->c;
-		char mac[18], ip[INET_ADDRSTRLEN];
+		char mac[MAC_STR_MAX], ip[INET_ADDRSTRLEN];
 		const struct client_file *last;
 
 		if (!s->used)

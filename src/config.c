@@ -327,15 +327,13 @@ static int parse_mac(const char *v, uint8_t *mac, unsigned *len)
 	unsigned n = 0;
 
 	while (*v) {
-		unsigned hi, lo;
+		int hi, lo;
 
 		if (!strcmp(v, "*"))
 			break;
-		if (n == 16 || !isxdigit((unsigned char)v[0]) ||
-		    !isxdigit((unsigned char)v[1]))
+		if (n == 16 || (hi = hex_digit(v[0])) < 0 ||
+		    (lo = hex_digit(v[1])) < 0)
 			return -EINVAL;
-		hi = (unsigned)(isdigit((unsigned char)v[0]) ? v[0] - '0' : (tolower((unsigned char)v[0]) - 'a' + 10));
-		lo = (unsigned)(isdigit((unsigned char)v[1]) ? v[1] - '0' : (tolower((unsigned char)v[1]) - 'a' + 10));
 		mac[n++] = (uint8_t)(hi << 4 | lo);
 		v += 2;
 		if (*v == ':' || *v == '-')
@@ -612,10 +610,11 @@ static void print_rule(const struct rule *r, unsigned n, FILE *out)
 
 	fprintf(out, "\n[rule %s]   # #%u, from line %u\n", r->name, n, r->line);
 	if (r->mac_len) {
-		fprintf(out, "mac = ");
-		for (unsigned i = 0; i < r->mac_len; i++)
-			fprintf(out, "%s%02x", i ? ":" : "", r->mac[i]);
-		fprintf(out, "%s\n", r->mac_len < 6 ? ":*" : "");
+		char mac[MAC_STR_MAX];
+
+		fprintf(out, "mac = %s%s\n", mac_str(mac, sizeof(mac), r->mac,
+						    r->mac_len),
+			r->mac_len < 6 ? ":*" : "");
 	}
 	if (r->arch_mask) {
 		fprintf(out, "arch =");

@@ -174,6 +174,30 @@ static inline bool wr_u32(struct wr *w, uint32_t v)
 	return wr_bytes(w, b, 4);
 }
 
+/* A value that cannot be written (too long for its field): the reply
+ * fails as a whole, like any overflow. */
+static inline void wr_fail(struct wr *w)
+{
+	w->overflow = true;
+}
+
+/* Set n bytes aside at the end (an END option that must fit whatever
+ * comes before it); wr_release() gives them back for that last write. */
+static inline bool wr_reserve(struct wr *w, size_t n)
+{
+	if (w->overflow || w->left < n) {
+		w->overflow = true;
+		return false;
+	}
+	w->left -= n;
+	return true;
+}
+
+static inline void wr_release(struct wr *w, size_t n)
+{
+	w->left += n;
+}
+
 /* Room for n bytes that the caller fills in place (a file's data read
  * straight into the packet): *out points at them. */
 static inline bool wr_room(struct wr *w, uint8_t **out, size_t n)

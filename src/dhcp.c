@@ -8,6 +8,8 @@
 
 #include "cursor.h"
 #include "dhcp.h"
+#include "udp.h"
+#include "util.h"
 
 static const uint8_t magic_cookie[4] = { 99, 130, 83, 99 };
 
@@ -218,16 +220,24 @@ bool dhcp_pxe_subopt(const struct dhcp_msg *m, uint8_t code,
 	return false;
 }
 
+/* RFC 3396: a value longer than 255 bytes goes as several options of the
+ * same code, in order (an option 82 echoed whole may be that long). */
 static void put_opt(struct wr *w, uint8_t code, const void *val, size_t len)
 {
-	/* Longer values would need RFC 3396 splitting; none of ours are. */
-	if (len > 255) {
-		w->overflow = true;
-		return;
-	}
-	wr_u8(w, code);
-	wr_u8(w, (uint8_t)len);
-	wr_bytes(w, val, len);
+	struct rd r = rd_init(val, len);
+
+	do {
+		size_t n = MIN(r.left, 255);
+		const uint8_t *piece;
+
+		if (!rd_ref(&r, &piece, n)) {
+			wr_fail(w);
+			return;
+		}
+		wr_u8(w, code);
+		wr_u8(w, (uint8_t)n);
+		wr_bytes(w, piece, n);
+	} while (r.left);
 }
 
 static void put_pxe_options(struct wr *w, const struct dhcp_reply *r)
@@ -278,32 +288,57 @@ static void put_header(struct wr *w, const struct dhcp_msg *q,
 	wr_bytes(w, magic_cookie, sizeof(magic_cookie));
 }
 
+/* The largest reply the client takes: option 57 (RFC 2132 9.10) counts
+ * the IP and UDP headers; without it, 576 (RFC 2131 2). */
+static size_t client_max_size(const struct dhcp_msg *q, size_t cap)
+{
+	const uint8_t *v;
+	size_t len, max = DHCP_MIN_MAX_SIZE;
+	uint16_t asked;
+	struct rd r;
+
+	if (dhcp_opt(q, OPT_MAX_SIZE, &v, &len) && len == 2) {
+		r = rd_init(v, len);
+		if (rd_u16(&r, &asked) && asked > DHCP_MIN_MAX_SIZE)
+			max = asked;
+	}
+	return MIN(cap, max - IPV4_UDP_HDR_LEN);
+}
+
 int dhcp_build_reply(const struct dhcp_msg *q, const struct dhcp_reply *r,
 		     uint8_t *buf, size_t cap)
 {
-	struct wr w;
-	const uint8_t *uuid;
-	size_t ulen;
+	struct wr w = wr_init(buf, cap);
+	size_t max = client_max_size(q, cap);
+	const uint8_t *v;
+	size_t vlen;
 
-	if (cap < 1)
+	/* What the client receives, END included, stays within max; only a
+	 * relay's option 82 may go past it, since the relay strips it
+	 * before forwarding (RFC 3046 2.1). */
+	if (max < 1 || !wr_reserve(&w, cap - max + 1))
 		return -ENOBUFS;
-	/* Keep the last byte for END whatever happens above it. */
-	w = wr_init(buf, cap - 1);
 	put_header(&w, q, r);
 	put_opt(&w, OPT_MSG_TYPE, &r->type, 1);
 	put_opt(&w, OPT_SERVER_ID, &r->server.s_addr, 4);
 	put_opt(&w, OPT_VENDOR_CLASS, r->vendor_class,
 		strlen(r->vendor_class));
 	/* PXE spec 2.2: the client's machine identifier is echoed. */
-	if (dhcp_opt(q, OPT_CLIENT_UUID, &uuid, &ulen) && ulen == 17)
-		put_opt(&w, OPT_CLIENT_UUID, uuid, ulen);
+	if (dhcp_opt(q, OPT_CLIENT_UUID, &v, &vlen) && vlen == 17)
+		put_opt(&w, OPT_CLIENT_UUID, v, vlen);
 	if (r->pxe_options)
 		put_pxe_options(&w, r);
 	if (r->bootfile)
 		put_opt(&w, OPT_BOOTFILE, r->bootfile, strlen(r->bootfile));
+	/* RFC 3046 2.2: a relay's option 82 comes back whole, as the last
+	 * option; relays may drop a reply without it, and switches pick
+	 * the port or VLAN by its circuit ID. */
+	wr_release(&w, cap - max);
+	if (dhcp_opt(q, OPT_RELAY_AGENT, &v, &vlen))
+		put_opt(&w, OPT_RELAY_AGENT, v, vlen);
 	if (w.overflow)
 		return -ENOBUFS;
-	w.left++;
+	wr_release(&w, 1);
 	wr_u8(&w, OPT_END);
 	if (wr_len(&w) < BOOTP_MIN_REPLY)
 		wr_zero(&w, BOOTP_MIN_REPLY - wr_len(&w));

@@ -14,6 +14,9 @@
 #define BOOTP_FIXED_LEN 236     /* op .. file, before the magic cookie */
 #define BOOTP_MIN_REPLY 300     /* RFC 1542 2.1: some clients want 300 */
 #define DHCP_MAX_LEN 1500       /* larger requests are not PXE firmware */
+/* RFC 2132 9.10: option 57 counts the IP and UDP headers, and no client
+ * may ask for less than 576. */
+#define DHCP_MIN_MAX_SIZE 576
 
 #define BOOTREQUEST 1
 #define BOOTREPLY 2
@@ -40,6 +43,7 @@ enum dhcp_option {
 	OPT_VENDOR_CLASS = 60,
 	OPT_BOOTFILE = 67,
 	OPT_USER_CLASS = 77,
+	OPT_RELAY_AGENT = 82,
 	OPT_CLIENT_ARCH = 93,
 	OPT_CLIENT_NDI = 94,
 	OPT_CLIENT_UUID = 97,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "clients.h"
+#include "cursor.h"
 #include "ctx.h"
 #include "log.h"
 #include "netif.h"
@@ -114,15 +115,17 @@ static bool type_for_port(int type, unsigned port)
 static bool has_user_class(const struct dhcp_msg *m, const char *want)
 {
 	size_t wlen = strlen(want), len;
-	const uint8_t *v;
+	const uint8_t *v, *cls;
+	uint8_t clen;
+	struct rd r;
 
 	if (!dhcp_opt(m, OPT_USER_CLASS, &v, &len))
 		return false;
 	if (len == wlen && !memcmp(v, want, wlen))
 		return true;
-	for (size_t i = 0; i < len; i += 1 + (size_t)v[i])
-		if (v[i] == wlen && i + 1 + wlen <= len &&
-		    !memcmp(v + i + 1, want, wlen))
+	r = rd_init(v, len);
+	while (rd_u8(&r, &clen) && rd_ref(&r, &cls, clen))
+		if (clen == wlen && !memcmp(cls, want, wlen))
 			return true;
 	return false;
 }
@@ -210,17 +213,13 @@ static int expand_boot(const char *b, bool http, struct in_addr server,
 		       const struct dhcp_msg *m, uint16_t arch, char *out,
 		       size_t cap)
 {
-	char srv[INET_ADDRSTRLEN], mac[64], code[8], tmpl[300];
+	char srv[INET_ADDRSTRLEN], mac[MAC_STR_MAX], code[8], tmpl[300];
 	struct tvar vars[] = {
 		{ "${server}", srv }, { "${mac}", mac }, { "${arch}", code },
 	};
-	size_t n = MIN(m->hlen, sizeof(m->chaddr)), off = 0;
 
 	inet_ntop(AF_INET, &server, srv, sizeof(srv));
-	mac[0] = '\0';
-	for (size_t i = 0; i < n && off + 4 <= sizeof(mac); i++)
-		off += (size_t)snprintf(mac + off, sizeof(mac) - off, "%s%02x",
-					i ? ":" : "", m->chaddr[i]);
+	mac_str(mac, sizeof(mac), m->chaddr, MIN(m->hlen, sizeof(m->chaddr)));
 	snprintf(code, sizeof(code), "%u", arch);
 	if (http && strncmp(b, "http://", 7) && strncmp(b, "https://", 8)) {
 		if (fmt(tmpl, sizeof(tmpl), "http://${server}%s%s",
@@ -294,17 +293,6 @@ enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 				&a->reply.boot_item_len);
 	pick_destination(m, port, from, a);
 	return DROP_REASONS;
-}
-
-static const char *mac_str(const struct dhcp_msg *m, char *buf, size_t cap)
-{
-	size_t n = MIN(m->hlen, sizeof(m->chaddr)), off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && off + 4 <= cap; i++)
-		off += (size_t)snprintf(buf + off, cap - off, "%s%02x",
-					i ? ":" : "", m->chaddr[i]);
-	return buf;
 }
 
 static void count_drop(struct pxe_ctx *ctx, enum drop_reason why,
@@ -426,7 +414,8 @@ static void send_answer(struct pxe_ctx *ctx, unsigned port,
 	uint8_t out[DHCP_MAX_LEN];
 	int len = dhcp_build_reply(m, &a->reply, out, sizeof(out));
 
-	mac_str(m, a->mac, sizeof(a->mac));
+	mac_str(a->mac, sizeof(a->mac), m->chaddr,
+		MIN(m->hlen, sizeof(m->chaddr)));
 	if (len < 0) {
 		log_warnx_rl("%s: %s: reply does not fit a packet", ifname,
 			     a->mac);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "dhcp.h"
 #include "stats.h"
+#include "util.h"
 
 struct pxe_ctx;
 
@@ -19,7 +20,7 @@ struct proxy_answer {
 	char bootfile[256];
 	struct sockaddr_in to;          /* where the reply goes */
 	bool broadcast;                 /* to 255.255.255.255 on the iface */
-	char mac[64];                   /* the client's, for log lines */
+	char mac[MAC_STR_MAX];          /* the client's, for log lines */
 	const char *rule;               /* the rule that decided, or NULL */
 };
 

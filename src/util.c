@@ -38,6 +38,35 @@ int parse_num(const char *s, long long min, long long max, long long *out)
 	return parse_num_n(s, strlen(s), min, max, out);
 }
 
+int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *mac_str(char *buf, size_t cap, const uint8_t *mac, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (cap == 0)
+		return buf;
+	/* Each byte takes its separator, two digits, and leaves the NUL. */
+	for (size_t i = 0; i < len && o + (i ? 3 : 2) < cap; i++) {
+		if (i)
+			buf[o++] = ':';
+		buf[o++] = digits[mac[i] >> 4];
+		buf[o++] = digits[mac[i] & 15];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 uint64_t now_ms(void)
 {
 	struct timespec ts;

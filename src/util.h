@@ -18,6 +18,14 @@ int parse_num(const char *s, long long min, long long max, long long *out);
 int parse_num_n(const char *s, size_t len, long long min, long long max,
 		long long *out);
 
+/* The value of one hex digit, or -1. */
+int hex_digit(char c);
+
+/* "52:54:00:12:34:56": len bytes (a DHCP chaddr holds up to 16) as
+ * lower-case hex pairs joined by ':'.  Returns buf. */
+#define MAC_STR_MAX (16 * 3)
+const char *mac_str(char *buf, size_t cap, const uint8_t *mac, size_t len);
+
 /* Monotonic milliseconds, for durations in log lines. */
 uint64_t now_ms(void);
 

@@ -41,6 +41,11 @@ def build(a, xid, mac):
     if a.boot_item:
         o += opt(43, b"\x47\x04" + struct.pack("!HH", a.boot_item, 0) + b"\xff")
     o += opt(55, bytes([1, 3, 43, 60, 66, 67]))
+    if a.relay_info:
+        # RFC 3046: the relay appends it last; RFC 3396 splits a long one.
+        ri = bytes.fromhex(a.relay_info)
+        for i in range(0, max(len(ri), 1), 255):
+            o += opt(82, ri[i:i + 255])
     return hdr + COOKIE + o + b"\xff"
 
 
@@ -52,7 +57,7 @@ def parse(pkt):
          "ciaddr": socket.inet_ntoa(f[7]), "yiaddr": socket.inet_ntoa(f[8]),
          "siaddr": socket.inet_ntoa(f[9]), "giaddr": socket.inet_ntoa(f[10]),
          "chaddr": f[11][:6], "file": f[13].split(b"\0")[0].decode("latin1"),
-         "opts": {}}
+         "opts": {}, "order": []}
     i = 240
     while i < len(pkt):
         c = pkt[i]
@@ -63,6 +68,8 @@ def parse(pkt):
             break
         ln = pkt[i + 1]
         r["opts"][c] = r["opts"].get(c, b"") + pkt[i + 2:i + 2 + ln]
+        if not r["order"] or r["order"][-1] != c:
+            r["order"].append(c)
         i += 2 + ln
     return r
 
@@ -91,6 +98,12 @@ def check(a, r, xid, mac):
             errs.append("option 43 %r lacks discovery control 8 / END" % v)
         if a.boot_item and b"\x47\x04" + struct.pack("!HH", a.boot_item, 0) not in v:
             errs.append("boot item 71 not echoed in ACK")
+    if a.relay_info is not None:
+        # RFC 3046 2.2: echoed whole, as the last option.
+        if o.get(82) != bytes.fromhex(a.relay_info): errs.append("option 82 %r not echoed" % o.get(82))
+        elif r["order"][-1] != 82: errs.append("option 82 not last: %r" % r["order"])
+    elif 82 in o:
+        errs.append("option 82 in a reply to a request without it")
     if a.expect_dst and r.get("dst") and r["dst"] != a.expect_dst:
         errs.append("sent to %s, want %s" % (r["dst"], a.expect_dst))
     return errs
@@ -108,6 +121,7 @@ def main():
     p.add_argument("--mac", default="52:54:00:aa:bb:%02x" % random.randrange(256))
     p.add_argument("--ciaddr", default="0.0.0.0")
     p.add_argument("--giaddr", default="0.0.0.0")
+    p.add_argument("--relay-info", help="option 82 to send, in hex")
     p.add_argument("--server-id")
     p.add_argument("--bootreply", action="store_true")
     p.add_argument("--broadcast-flag", action="store_true")

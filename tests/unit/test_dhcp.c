@@ -36,7 +36,7 @@ static void add(struct pkt *p, const void *bytes, size_t n)
 
 #define ADD(p, s) add(p, s, sizeof(s) - 1)
 
-static void test_basic(void)
+static void discover_options_parse_to_values(void)
 {
 	struct pkt p;
 	struct dhcp_msg m;
@@ -56,7 +56,7 @@ static void test_basic(void)
 	CHECK(!dhcp_opt(&m, OPT_CLIENT_UUID, &v, &len));
 }
 
-static void test_pad_and_missing_end(void)
+static void pad_and_missing_end_are_tolerated(void)
 {
 	struct pkt p;
 	struct dhcp_msg m;
@@ -74,7 +74,7 @@ static void test_pad_and_missing_end(void)
 	CHECK(dhcp_client_arch(&m, &arch) == -1);
 }
 
-static void test_concatenation(void)
+static void split_options_concatenate_rfc3396(void)
 {
 	struct pkt p;
 	struct dhcp_msg m;
@@ -96,7 +96,7 @@ static void test_concatenation(void)
 	CHECK(dhcp_msg_type(&m) == -1);
 }
 
-static void test_overload(void)
+static void overloaded_file_and_sname_carry_options(void)
 {
 	struct pkt p;
 	struct dhcp_msg m;
@@ -133,7 +133,7 @@ static void test_overload(void)
 	CHECK(dhcp_parse(&m, p.b, p.len, &why) == -EINVAL);
 }
 
-static void test_truncated(void)
+static void truncated_packets_are_refused(void)
 {
 	struct pkt p;
 	struct dhcp_msg m;
@@ -161,7 +161,7 @@ static void test_truncated(void)
 	CHECK(dhcp_parse(&m, p.b, p.len, &why) < 0);
 }
 
-static void test_arch_option(void)
+static void client_arch_must_be_whole_16_bit_list(void)
 {
 	struct pkt p;
 	struct dhcp_msg m;
@@ -201,7 +201,7 @@ static const uint8_t *find_opt(const uint8_t *b, size_t len, uint8_t code,
 	return NULL;
 }
 
-static void test_build(void)
+static void reply_carries_boot_data_and_no_address(void)
 {
 	struct pkt p;
 	struct dhcp_msg m;
@@ -254,21 +254,188 @@ static void test_build(void)
 	}
 }
 
+/* Every option of a reply, in order, as (code, value) pairs with split
+ * options (RFC 3396) joined; END must close the list. */
+static size_t reply_options(const uint8_t *b, size_t len, uint8_t *codes,
+			    size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 240; i < len && b[i] != 255;) {
+		if (b[i] == 0) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || i + 2 + b[i + 1] > len)
+			return 0;
+		if ((n == 0 || codes[n - 1] != b[i]) && n < max)
+			codes[n++] = b[i];
+		i += 2 + b[i + 1];
+	}
+	return n;
+}
+
+/* Regression (issue 15, bug 4): a relayed request's option 82 was not
+ * echoed.  RFC 3046 2.2: copied whole, as the last option; one longer
+ * than 255 bytes came split (RFC 3396) and goes back split. */
+static void relayed_reply_echoes_option_82_last(void)
+{
+	struct pkt p;
+	struct dhcp_msg m;
+	struct dhcp_reply r = { 0 };
+	uint8_t out[DHCP_MAX_LEN], codes[32], big[300], joined[300];
+	const char *why;
+	size_t nc, jl = 0;
+	int n;
+
+	pkt_init(&p);
+	memcpy(p.b + 24, "\xc0\x00\x02\x01", 4);      /* giaddr */
+	ADD(&p, "\x35\x01\x01\x3c\x09PXEClient"
+		"\x52\x0c\x01\x04port\x02\x04\x00\x11\x22\x33\x39\x02\x05\xdc\xff");
+	CHECK(dhcp_parse(&m, p.b, p.len, &why) == 0);
+	r.type = DHCPOFFER;
+	inet_pton(AF_INET, "192.0.2.10", &r.server);
+	r.vendor_class = "PXEClient";
+	r.bootfile = "pxelinux.0";
+	r.pxe_options = true;
+	n = dhcp_build_reply(&m, &r, out, sizeof(out));
+	CHECK(n > 0);
+	nc = reply_options(out, (size_t)n, codes, sizeof(codes));
+	CHECK(nc > 1 && codes[nc - 1] == OPT_RELAY_AGENT);
+	CHECK(find_opt(out, (size_t)n, 82, codes) != NULL && codes[0] == 12);
+	CHECK(!memcmp(find_opt(out, (size_t)n, 82, codes),
+		      "\x01\x04port\x02\x04\x00\x11\x22\x33", 12));
+
+	/* 300 bytes of relay information in two pieces. */
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)i;
+	pkt_init(&p);
+	ADD(&p, "\x35\x01\x01\x3c\x09PXEClient\x39\x02\x05\xdc");
+	add(&p, "\x52\xc8", 2);
+	add(&p, big, 200);
+	add(&p, "\x52\x64", 2);
+	add(&p, big + 200, 100);
+	ADD(&p, "\xff");
+	CHECK(dhcp_parse(&m, p.b, p.len, &why) == 0);
+	n = dhcp_build_reply(&m, &r, out, sizeof(out));
+	CHECK(n > 0);
+	nc = reply_options(out, (size_t)n, codes, sizeof(codes));
+	CHECK(nc > 1 && codes[nc - 1] == OPT_RELAY_AGENT);
+	for (size_t i = 240; i < (size_t)n && out[i] != 255;) {
+		if (out[i] == 0) {
+			i++;
+			continue;
+		}
+		if (out[i] == OPT_RELAY_AGENT && jl + out[i + 1] <= sizeof(joined)) {
+			memcpy(joined + jl, out + i + 2, out[i + 1]);
+			jl += out[i + 1];
+		}
+		i += 2 + out[i + 1];
+	}
+	CHECK(jl == sizeof(big) && !memcmp(joined, big, sizeof(big)));
+	/* No option 82 in the request: none in the reply. */
+	pkt_init(&p);
+	ADD(&p, "\x35\x01\x01\x3c\x09PXEClient\xff");
+	CHECK(dhcp_parse(&m, p.b, p.len, &why) == 0);
+	n = dhcp_build_reply(&m, &r, out, sizeof(out));
+	CHECK(n > 0 && !find_opt(out, (size_t)n, 82, codes));
+}
+
+/* What the client receives never exceeds what it said it takes (option
+ * 57, which counts IP and UDP headers), nor 576 when it said nothing.  A
+ * relay's option 82 does not count: the relay strips it (RFC 3046 2.1). */
+static void reply_fits_client_max_size(void)
+{
+	struct pkt p;
+	struct dhcp_msg m;
+	struct dhcp_reply r = { 0 };
+	uint8_t out[DHCP_MAX_LEN];
+	char url[256];
+	const char *why;
+	int n;
+
+	memset(url, 'u', 255);
+	url[255] = '\0';
+	r.type = DHCPOFFER;
+	r.vendor_class = "PXEClient";
+	r.bootfile = url;
+	r.pxe_options = true;
+	pkt_init(&p);
+	ADD(&p, "\x35\x01\x01\x3c\x09PXEClient\xff");
+	CHECK(dhcp_parse(&m, p.b, p.len, &why) == 0);
+	n = dhcp_build_reply(&m, &r, out, sizeof(out));
+	CHECK(n > 255 && n <= 576 - 28);
+	/* 200 bytes of relay information more: past 576, by exactly them. */
+	pkt_init(&p);
+	ADD(&p, "\x35\x01\x01\x3c\x09PXEClient\x52\xc8");
+	p.len += 200;
+	ADD(&p, "\xff");
+	CHECK(dhcp_parse(&m, p.b, p.len, &why) == 0);
+	n = dhcp_build_reply(&m, &r, out, sizeof(out));
+	CHECK(n > 576 - 28 && n - 202 <= 576 - 28);
+	/* The machine identifier and a boot item too: no longer fits 576 ... */
+	r.boot_item = (const uint8_t *)"\0\1\0\0";
+	r.boot_item_len = 4;
+	pkt_init(&p);
+	ADD(&p, "\x35\x01\x01\x3c\x09PXEClient\x61\x11\x00"
+		"0123456789abcdef\xff");
+	CHECK(dhcp_parse(&m, p.b, p.len, &why) == 0);
+	CHECK(dhcp_build_reply(&m, &r, out, sizeof(out)) == -ENOBUFS);
+	/* ... but fits the 1500 the client said it takes. */
+	pkt_init(&p);
+	ADD(&p, "\x35\x01\x01\x3c\x09PXEClient\x39\x02\x05\xdc\x61\x11\x00"
+		"0123456789abcdef\xff");
+	CHECK(dhcp_parse(&m, p.b, p.len, &why) == 0);
+	n = dhcp_build_reply(&m, &r, out, sizeof(out));
+	CHECK(n > 576 - 28 && n <= 1500 - 28);
+	/* Less than 576 asked: 576 all the same (RFC 2132 9.10). */
+	pkt_init(&p);
+	ADD(&p, "\x35\x01\x01\x3c\x09PXEClient\x39\x02\x01\x00\xff");
+	CHECK(dhcp_parse(&m, p.b, p.len, &why) == 0);
+	n = dhcp_build_reply(&m, &r, out, sizeof(out));
+	CHECK(n > 255 && n <= 576 - 28);
+}
+
+static void add_random_options(struct pkt *p)
+{
+	int n = rand() % 12;
+
+	for (int k = 0; k < n; k++) {
+		uint8_t code = (uint8_t)(1 + rand() % 254), len = (uint8_t)(rand() % 40);
+
+		if (code == OPT_OVERLOAD)
+			continue;
+		p->b[p->len++] = code;
+		p->b[p->len++] = len;
+		for (uint8_t j = 0; j < len; j++)
+			p->b[p->len++] = (uint8_t)rand();
+	}
+	p->b[p->len++] = OPT_END;
+	if (rand() % 4 == 0)
+		p->len -= (size_t)rand() % (p->len - 240);
+}
+
 /* Random and mutated packets: the parser must never crash or read out of
  * bounds (run under ASan in CI), and each result is self-consistent. */
-static void test_random(void)
+static void random_packets_parse_or_fail_cleanly(void)
 {
 	struct pkt p;
 	struct dhcp_msg m;
 	const char *why;
-	unsigned ok = 0;
+	unsigned ok = 0, bad = 0;
 
 	srand(1);
 	for (int i = 0; i < 20000; i++) {
 		pkt_init(&p);
-		p.len = 240 + (size_t)(rand() % 400);
-		for (size_t j = 240; j < p.len; j++)
-			p.b[j] = (uint8_t)rand();
+		if (rand() % 2) {
+			/* Well-formed options with random codes and
+			 * values, then a random cut: most parse. */
+			add_random_options(&p);
+		} else {
+			p.len = 240 + (size_t)(rand() % 400);
+			for (size_t j = 240; j < p.len; j++)
+				p.b[j] = (uint8_t)rand();
+		}
 		if (rand() % 2)
 			p.b[240] = 0x34, p.b[241] = 1, p.b[242] = 1 + rand() % 3;
 		for (size_t j = 44; j < 236; j++)
@@ -280,20 +447,26 @@ static void test_random(void)
 			(void)dhcp_msg_type(&m);
 			(void)dhcp_client_arch(&m, &a);
 			CHECK(m.optbuf_len <= p.len);
+		} else {
+			bad++;
 		}
 	}
-	CHECK(ok > 0);
+	/* Both outcomes must be common, or the loop tests nothing. */
+	CHECK(ok > 2000 && bad > 2000);
+	printf("random packets: %u parsed, %u refused\n", ok, bad);
 }
 
 int main(void)
 {
-	test_basic();
-	test_pad_and_missing_end();
-	test_concatenation();
-	test_overload();
-	test_truncated();
-	test_arch_option();
-	test_build();
-	test_random();
+	discover_options_parse_to_values();
+	pad_and_missing_end_are_tolerated();
+	split_options_concatenate_rfc3396();
+	overloaded_file_and_sname_carry_options();
+	truncated_packets_are_refused();
+	client_arch_must_be_whole_16_bit_list();
+	reply_carries_boot_data_and_no_address();
+	relayed_reply_echoes_option_82_last();
+	reply_fits_client_max_size();
+	random_packets_parse_or_fail_cleanly();
 	return check_done("dhcp");
 }

@@ -57,7 +57,7 @@ static struct dhcp_msg msg(uint8_t type, const char *cls, int arch)
 
 /* Rules: first match wins, the arch table is the fall-back, iPXE never
  * gets iPXE again, variables are filled per client. */
-static void test_rules(void)
+static void rules_first_match_wins_and_ipxe_never_loops(void)
 {
 	char err[512];
 	struct config *c = config_parse("r.conf",
@@ -104,6 +104,14 @@ static void test_rules(void)
 	m = msg_ex(DHCPDISCOVER, "PXEClient", 11, NULL, true);
 	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
 	CHECK(!strcmp(a.bootfile, "grubaa64.efi"));
+	/* RFC 3004's list form of option 77 matches too; a length that runs
+	 * past the option matches nothing. */
+	m = msg_ex(DHCPDISCOVER, "PXEClient", 0, "\003abc\004iPXE", false);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(a.rule && !strcmp(a.rule, "ipxe"));
+	m = msg_ex(DHCPDISCOVER, "PXEClient", 0, "\003abc\005iPXE", false);
+	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(a.rule == NULL && !strcmp(a.bootfile, "undionly.kpxe"));
 	/* MAC prefix: ignored. */
 	m = msg(DHCPDISCOVER, "PXEClient", 0);
 	m.chaddr[3] = 0x99;
@@ -121,86 +129,129 @@ static struct sockaddr_in from_addr(const char *ip, unsigned port)
 	return s;
 }
 
-int main(void)
+/* The defaults every case starts from: built-in config, our address
+ * 192.0.2.10, a client without an address (68) or on 4011 (unicast). */
+static struct config *defaults;
+static struct in_addr srv;
+static struct sockaddr_in bcast_from, uni_from;
+
+static void default_table_boots_by_architecture(void)
 {
-	struct config *c = config_defaults();
 	struct proxy_answer a;
-	struct in_addr srv;
-	struct sockaddr_in from = from_addr("0.0.0.0", 68);
-	struct sockaddr_in uni = from_addr("192.0.2.20", 4011);
 	struct dhcp_msg m;
 
-	inet_pton(AF_INET, "192.0.2.10", &srv);
-
 	m = msg(DHCPDISCOVER, "PXEClient:Arch:00000:UNDI:002001", 0);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_REASONS);
 	CHECK(!strcmp(a.bootfile, "pxelinux.0"));
 	CHECK(a.reply.type == DHCPOFFER && a.broadcast);
 	CHECK(a.to.sin_addr.s_addr == htonl(INADDR_BROADCAST));
 	CHECK(ntohs(a.to.sin_port) == 68 && a.reply.pxe_options);
-
 	m = msg(DHCPDISCOVER, "PXEClient", 7);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_REASONS);
 	CHECK(!strcmp(a.bootfile, "grubx64.efi"));
 	m = msg(DHCPDISCOVER, "PXEClient", 11);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_REASONS);
 	CHECK(!strcmp(a.bootfile, "grubaa64.efi"));
+}
+
+static void http_boot_clients_get_our_url(void)
+{
+	struct proxy_answer a;
+	struct dhcp_msg m;
+
 	m = msg(DHCPDISCOVER, "HTTPClient:Arch:00016", 16);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_REASONS);
 	CHECK(!strcmp(a.bootfile, "http://192.0.2.10/grubx64.efi"));
 	CHECK(!strcmp(a.reply.vendor_class, "HTTPClient") &&
 	      !a.reply.pxe_options);
 	/* An HTTP client whose table entry is a bare file gets our URL. */
 	m = msg(DHCPDISCOVER, "HTTPClient", 7);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_REASONS);
 	CHECK(!strcmp(a.bootfile, "http://192.0.2.10/grubx64.efi"));
+}
 
-	/* Silence. */
+static void others_and_other_message_types_get_silence(void)
+{
+	struct proxy_answer a;
+	struct dhcp_msg m;
+
 	m = msg(DHCPDISCOVER, "MSFT 5.0", 0);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NOT_PXE);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_NOT_PXE);
 	m = msg(DHCPDISCOVER, NULL, 0);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NOT_PXE);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_NOT_PXE);
 	m = msg(DHCPDISCOVER, "PXECli", 0);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NOT_PXE);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_NOT_PXE);
+	/* A REQUEST on 67 is for the real server. */
 	m = msg(DHCPREQUEST, "PXEClient", 0);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_MSG_TYPE);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_MSG_TYPE);
 	m = msg(DHCPDISCOVER, "PXEClient", 0);
-	CHECK(proxy_decide(c, &m, 4011, &uni, srv, &a) == DROP_MSG_TYPE);
+	CHECK(proxy_decide(defaults, &m, 4011, &uni_from, srv, &a) == DROP_MSG_TYPE);
 	for (uint8_t t = DHCPOFFER; t <= DHCPINFORM; t++) {
 		if (t == DHCPREQUEST)
 			continue;
 		m = msg(t, "PXEClient", 0);
-		CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_MSG_TYPE);
-		CHECK(proxy_decide(c, &m, 4011, &uni, srv, &a) == DROP_MSG_TYPE);
+		CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) ==
+		      DROP_MSG_TYPE);
+		CHECK(proxy_decide(defaults, &m, 4011, &uni_from, srv, &a) ==
+		      DROP_MSG_TYPE);
 	}
 	m = msg(DHCPDISCOVER, "PXEClient", 2);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NO_BOOTFILE);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_NO_BOOTFILE);
 	m = msg(DHCPDISCOVER, "PXEClient", 0x1234);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NO_BOOTFILE);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_NO_BOOTFILE);
 	m = msg(DHCPDISCOVER, "PXEClient", 0);
 	m.op = BOOTREPLY;
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_NOT_REQUEST);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_NOT_REQUEST);
+}
 
-	/* No option 93: an old BIOS ROM. */
-	m = msg(DHCPDISCOVER, "PXEClient", -1);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
-	CHECK(a.arch == 0);
+/* Pre-RFC 4578 BIOS ROMs send no option 93. */
+static void missing_architecture_means_bios(void)
+{
+	struct proxy_answer a;
+	struct dhcp_msg m = msg(DHCPDISCOVER, "PXEClient", -1);
 
-	/* 4011: ACK, unicast back to the sender. */
-	m = msg(DHCPREQUEST, "PXEClient", 7);
-	CHECK(proxy_decide(c, &m, 4011, &uni, srv, &a) == DROP_REASONS);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_REASONS);
+	CHECK(a.arch == 0 && !strcmp(a.bootfile, "pxelinux.0"));
+}
+
+/* PXE spec 2.2.5: the boot server's ACK goes back to the sender. */
+static void port_4011_acks_unicast_to_sender(void)
+{
+	struct proxy_answer a;
+	struct dhcp_msg m = msg(DHCPREQUEST, "PXEClient", 7);
+
+	CHECK(proxy_decide(defaults, &m, 4011, &uni_from, srv, &a) == DROP_REASONS);
 	CHECK(a.reply.type == DHCPACK && !a.broadcast);
-	CHECK(a.to.sin_addr.s_addr == uni.sin_addr.s_addr &&
-	      a.to.sin_port == uni.sin_port);
+	CHECK(a.to.sin_addr.s_addr == uni_from.sin_addr.s_addr &&
+	      a.to.sin_port == uni_from.sin_port);
+}
 
-	/* Relay: back to giaddr on 67. */
-	m = msg(DHCPDISCOVER, "PXEClient", 0);
+/* RFC 2131 4.1: through a relay, back to giaddr on port 67. */
+static void relayed_discover_goes_back_to_relay(void)
+{
+	struct proxy_answer a;
+	struct dhcp_msg m = msg(DHCPDISCOVER, "PXEClient", 0);
+
 	inet_pton(AF_INET, "198.51.100.1", &m.giaddr);
-	CHECK(proxy_decide(c, &m, 67, &from, srv, &a) == DROP_REASONS);
+	CHECK(proxy_decide(defaults, &m, 67, &bcast_from, srv, &a) == DROP_REASONS);
 	CHECK(a.to.sin_addr.s_addr == m.giaddr.s_addr &&
 	      ntohs(a.to.sin_port) == 67 && !a.broadcast);
+}
 
-	config_free(c);
-	test_rules();
+int main(void)
+{
+	defaults = config_defaults();
+	inet_pton(AF_INET, "192.0.2.10", &srv);
+	bcast_from = from_addr("0.0.0.0", 68);
+	uni_from = from_addr("192.0.2.20", 4011);
+
+	default_table_boots_by_architecture();
+	http_boot_clients_get_our_url();
+	others_and_other_message_types_get_silence();
+	missing_architecture_means_bios();
+	port_4011_acks_unicast_to_sender();
+	relayed_discover_goes_back_to_relay();
+	rules_first_match_wins_and_ipxe_never_loops();
+	config_free(defaults);
 	return check_done("proxy");
 }
