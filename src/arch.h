@@ -15,7 +15,5 @@ const char *arch_name(unsigned code);
  * uses either).  Returns how many codes, 0 when unknown. */
 size_t arch_parse(const char *s, unsigned *codes, size_t max);
 
-/* True when the code is one of UEFI HTTP boot's (the reply names a URL). */
-int arch_is_http(unsigned code);
 
 #endif

@@ -31,11 +31,6 @@ static const char *const stage_names[STAGE_COUNT] = {
 	"dhcp", "loader", "kernel", "payload",
 };
 
-const char *client_stage_name(enum client_stage s)
-{
-	return s < STAGE_COUNT ? stage_names[s] : "?";
-}
-
 static uint64_t wall_ms(void)
 {
 	struct timespec ts;

@@ -72,7 +72,6 @@ void clients_transfer_end(struct clients *t, struct client_ref ref,
 /* Renderings for the status server. */
 void clients_json(const struct clients *t, FILE *out);
 void clients_html_rows(const struct clients *t, FILE *out);
-const char *client_stage_name(enum client_stage s);
 
 /* For the servers: the same, with the MAC looked up by netlink. */
 struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,

@@ -26,47 +26,128 @@
 
 /* A file larger than this is surely not a config file. */
 #define CONF_MAX_FILE (1024 * 1024)
-/* BOOTP's file field holds 128 bytes, option 67 up to 255; a template
- * expands ${server} (9 chars) to at most 15, so keep room. */
-#define CONF_MAX_BOOT 240
 
 enum ktype { K_STR, K_BOOL, K_UINT, K_IFACE, K_ADDR };
 
+/* One row per setting.  restart: bound, chrooted or dropped to at start,
+ * so a reload keeps the value in force (and says so). */
 struct key {
 	const char *section;
 	const char *name;
 	enum ktype type;
 	size_t off;
 	long long min, max;
+	bool restart;
 };
+
+#define RESTART true
+#define RELOAD false
 
 #define OFF(f) offsetof(struct config, f)
 
 static const struct key keys[] = {
-	{ "", "root", K_STR, OFF(root), 0, 0 },
-	{ "", "user", K_STR, OFF(user), 0, 0 },
-	{ "", "interface", K_IFACE, 0, 0, 0 },
-	{ "dhcp", "enable", K_BOOL, OFF(dhcp_enable), 0, 0 },
-	{ "dhcp", "reply-delay", K_UINT, OFF(reply_delay_ms), 0, 10000 },
-	{ "dhcp", "packet-fallback", K_BOOL, OFF(dhcp_packet_fallback), 0, 0 },
-	{ "tftp", "enable", K_BOOL, OFF(tftp_enable), 0, 0 },
-	{ "tftp", "port", K_UINT, OFF(tftp_port), 1, 65535 },
-	{ "tftp", "retransmit", K_UINT, OFF(tftp_timeout_ms), 50, 10000 },
-	{ "tftp", "retries", K_UINT, OFF(tftp_retries), 1, 50 },
+	{ "", "root", K_STR, OFF(root), 0, 0, RESTART },
+	{ "", "user", K_STR, OFF(user), 0, 0, RESTART },
+	{ "", "interface", K_IFACE, 0, 0, 0, RELOAD },
+	{ "dhcp", "enable", K_BOOL, OFF(dhcp_enable), 0, 0, RESTART },
+	{ "dhcp", "reply-delay", K_UINT, OFF(reply_delay_ms), 0, 10000,
+	  RELOAD },
+	{ "dhcp", "packet-fallback", K_BOOL, OFF(dhcp_packet_fallback), 0, 0,
+	  RESTART },
+	{ "tftp", "enable", K_BOOL, OFF(tftp_enable), 0, 0, RESTART },
+	{ "tftp", "port", K_UINT, OFF(tftp_port), 1, 65535, RESTART },
+	{ "tftp", "retransmit", K_UINT, OFF(tftp_timeout_ms), 50, 10000,
+	  RELOAD },
+	{ "tftp", "retries", K_UINT, OFF(tftp_retries), 1, 50, RELOAD },
 	/* RFC 2348: 8..65464 */
-	{ "tftp", "max-blksize", K_UINT, OFF(tftp_max_blksize), 512, 65464 },
+	{ "tftp", "max-blksize", K_UINT, OFF(tftp_max_blksize), 512, 65464,
+	  RELOAD },
 	/* RFC 7440: 1..65535; more than a few hundred buys nothing */
-	{ "tftp", "max-windowsize", K_UINT, OFF(tftp_max_windowsize), 1, 512 },
-	{ "tftp", "max-transfers", K_UINT, OFF(tftp_max_transfers), 1, 100000 },
-	{ "http", "enable", K_BOOL, OFF(http_enable), 0, 0 },
-	{ "http", "listen", K_ADDR, OFF(http_addr), 0, 0 },
-	{ "http", "port", K_UINT, OFF(http_port), 1, 65535 },
-	{ "http", "max-connections", K_UINT, OFF(http_max_conns), 1, 100000 },
-	{ "http", "idle-timeout", K_UINT, OFF(http_idle_timeout_s), 1, 3600 },
-	{ "status", "enable", K_BOOL, OFF(status_enable), 0, 0 },
-	{ "status", "listen", K_ADDR, OFF(status_addr), 0, 0 },
-	{ "status", "port", K_UINT, OFF(status_port), 1, 65535 },
+	{ "tftp", "max-windowsize", K_UINT, OFF(tftp_max_windowsize), 1, 512,
+	  RELOAD },
+	{ "tftp", "max-transfers", K_UINT, OFF(tftp_max_transfers), 1, 100000,
+	  RELOAD },
+	{ "http", "enable", K_BOOL, OFF(http_enable), 0, 0, RESTART },
+	{ "http", "listen", K_ADDR, OFF(http_addr), 0, 0, RESTART },
+	{ "http", "port", K_UINT, OFF(http_port), 1, 65535, RESTART },
+	{ "http", "max-connections", K_UINT, OFF(http_max_conns), 1, 100000,
+	  RELOAD },
+	{ "http", "idle-timeout", K_UINT, OFF(http_idle_timeout_s), 1, 3600,
+	  RELOAD },
+	{ "status", "enable", K_BOOL, OFF(status_enable), 0, 0, RESTART },
+	{ "status", "listen", K_ADDR, OFF(status_addr), 0, 0, RESTART },
+	{ "status", "port", K_UINT, OFF(status_port), 1, 65535, RESTART },
 };
+
+/* Whether k's value differs between a and b. */
+static bool key_differs(const struct key *k, const struct config *a,
+			const struct config *b)
+{
+	const char *pa = (const char *)a + k->off, *pb = (const char *)b + k->off;
+
+	switch (k->type) {
+	case K_STR:
+		return strcmp(*(char *const *)pa, *(char *const *)pb) != 0;
+	case K_BOOL:
+		return *(const bool *)pa != *(const bool *)pb;
+	case K_UINT:
+		return *(const unsigned *)pa != *(const unsigned *)pb;
+	case K_ADDR:
+		return memcmp(pa, pb, sizeof(struct in_addr)) != 0;
+	case K_IFACE:
+		break;
+	}
+	return false;
+}
+
+static void key_copy(const struct key *k, struct config *to,
+		     const struct config *from)
+{
+	char *pt = (char *)to + k->off;
+	const char *pf = (const char *)from + k->off;
+
+	switch (k->type) {
+	case K_STR:
+		free(*(char **)pt);
+		*(char **)pt = xstrdup(*(char *const *)pf);
+		return;
+	case K_BOOL:
+		*(bool *)pt = *(const bool *)pf;
+		return;
+	case K_UINT:
+		*(unsigned *)pt = *(const unsigned *)pf;
+		return;
+	case K_ADDR:
+		memcpy(pt, pf, sizeof(struct in_addr));
+		return;
+	case K_IFACE:
+		return;
+	}
+}
+
+int config_keep_restart_keys(struct config *c, const struct config *old,
+			     char *changed, size_t cap)
+{
+	size_t used = 0;
+	int n = 0;
+
+	if (cap)
+		changed[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct key *k = &keys[i];
+
+		if (!k->restart || !key_differs(k, c, old))
+			continue;
+		if (used < cap &&
+		    fmt(changed + used, cap - used, "%s%s%s%s", n ? ", " : "",
+			*k->section ? k->section : "", *k->section ? " " : "",
+			k->name) == 0)
+			used += strlen(changed + used);
+		n++;
+		key_copy(k, c, old);
+	}
+	return n;
+}
 
 static const char *const sections[] = { "", "dhcp", "tftp", "http", "status",
 					"arch" };
@@ -238,12 +319,43 @@ static int set_key(struct config *c, const struct key *k, char *v,
 	return -1;
 }
 
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+size_t boot_template_max_len(const char *t)
+{
+	size_t len = strlen(t);
+
+	/* Each variable's name gives way to its value (${arch}'s value is
+	 * never longer than its name). */
+	len += count_of(t, "${server}") * (BOOT_VAR_SERVER_MAX - 9);
+	len += count_of(t, "${mac}") * (BOOT_VAR_MAC_MAX - 6);
+	/* Any template may answer an HTTP boot client (rules match by
+	 * vendor class, the table by arch): a bare name gets our URL. */
+	if (strncmp(t, "http://", 7) && strncmp(t, "https://", 8))
+		len += BOOT_HTTP_PREFIX_MAX;
+	return len;
+}
+
 static int check_boot(const char *v, char *err, size_t errlen)
 {
-	if (!printable(v) || strlen(v) > CONF_MAX_BOOT)
-		return fmt(err, errlen, "bad boot file '%s': at most %d "
-			   "printable characters, no blanks", v,
-			   CONF_MAX_BOOT), -1;
+	size_t max;
+
+	if (!printable(v))
+		return fmt(err, errlen, "bad boot file '%s': printable "
+			   "characters only, no blanks", v), -1;
+	if ((max = boot_template_max_len(v)) > BOOT_NAME_MAX)
+		return fmt(err, errlen, "boot file '%s' is too long: it can "
+			   "become %zu bytes once ${server} and ${mac} are "
+			   "filled in (and http://SERVER/ for an HTTP boot "
+			   "client), and option 67 holds %d", v, max,
+			   BOOT_NAME_MAX), -1;
 	return 0;
 }
 

@@ -15,6 +15,19 @@
 #define CONF_MAX_VALUE 512
 #define CONF_MAX_RULES 128
 
+/* A boot file or URL goes out in option 67 (at most 255 bytes).  Its
+ * template is checked at load time against the longest expansion of each
+ * variable that proxy.c fills in, so a client never meets a name that
+ * does not fit. */
+#define BOOT_NAME_MAX 255
+#define BOOT_VAR_SERVER_MAX 15          /* "255.255.255.255" */
+#define BOOT_VAR_MAC_MAX 47             /* 16 bytes of chaddr, hex:hex */
+/* An HTTP boot client given a bare file name gets "http://SERVER/" + it. */
+#define BOOT_HTTP_PREFIX_MAX (7 + BOOT_VAR_SERVER_MAX + 1)
+
+/* The longest a boot template can become for any client. */
+size_t boot_template_max_len(const char *tmpl);
+
 enum rule_action { RULE_NONE, RULE_BOOT, RULE_SCRIPT, RULE_IGNORE };
 
 /* [rule NAME]: matched in file order before the arch table; every match
@@ -91,6 +104,13 @@ struct config *config_parse(const char *name, const char *text,
 int config_apply(struct config *c, const struct config_overrides *o,
 		 char *err, size_t errlen);
 void config_print(const struct config *c, FILE *out);
+
+/* A reload keeps the settings that change only at restart (sockets,
+ * root, user: the key table's restart column): copies each from old into
+ * c where they differ, lists them in changed ("tftp port, root") and
+ * returns how many. */
+int config_keep_restart_keys(struct config *c, const struct config *old,
+			     char *changed, size_t cap);
 void config_free(struct config *c);
 
 #endif

@@ -32,7 +32,7 @@ struct pxe_ctx {
 	struct proxy *proxy;
 	struct tftp *tftp;
 	struct http *http;
-	struct clients *clients;        /* boot progress, for /status */
+	struct clients *clients;        /* boot progress: /status, metrics */
 	struct status *status;
 
 	int monitor_fd;                 /* to the monitor; -1: none */
@@ -41,5 +41,10 @@ struct pxe_ctx {
 	ev_signal sig_term, sig_int, sig_hup;
 	struct stats stats;
 };
+
+/* Closes every module that is open (status, HTTP, TFTP, proxyDHCP,
+ * netlink), frees the client table and closes the root: the worker at
+ * exit, the monitor right after the fork. */
+void ctx_close_modules(struct pxe_ctx *ctx);
 
 #endif

@@ -28,7 +28,7 @@ struct log_bucket {
 	unsigned dropped;
 };
 
-/* Set once at start-up (and by SIGHUP for debug), like OpenBSD's log.c:
+/* Set once at start-up, like OpenBSD's log.c:
  * every module logs, so this is the one state kept outside the context. */
 static struct {
 	bool foreground;
@@ -48,16 +48,6 @@ void log_init(bool foreground, bool debug)
 	if (!foreground)
 		/* LOG_NDELAY opens /dev/log now, before any chroot. */
 		openlog("pxeproxyd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
-}
-
-void log_set_debug(bool debug)
-{
-	lg.debug = debug;
-}
-
-bool log_debugging(void)
-{
-	return lg.debug;
 }
 
 static void vlog(int pri, const char *fmt, va_list ap)

@@ -13,8 +13,6 @@
 #define LOG_FMT(a, b) __attribute__((format(printf, a, b)))
 
 void log_init(bool foreground, bool debug);
-void log_set_debug(bool debug);
-bool log_debugging(void);
 void log_info(const char *fmt, ...) LOG_FMT(1, 2);
 void log_notice(const char *fmt, ...) LOG_FMT(1, 2);
 void log_warn(const char *fmt, ...) LOG_FMT(1, 2);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clients.h"
 #include "ctx.h"
 #include "http.h"
 #include "log.h"
@@ -241,14 +242,9 @@ static void start_serving(struct pxe_ctx *ctx)
 static void shut_down(struct pxe_ctx *ctx)
 {
 	notify_send(ctx->notify_fd, "STOPPING=1");
-	status_close(ctx);
-	http_close(ctx);
-	tftp_close(ctx);
-	proxy_close(ctx);
-	netif_close(ctx);
+	ctx_close_modules(ctx);
 	monitor_close(ctx);
 	config_free(ctx->cfg);
-	close(ctx->root_fd);
 	ev_loop_destroy(ctx->loop);
 }
 
@@ -300,6 +296,9 @@ int main(int argc, char **argv)
 		fatalx("cannot start the event loop");
 	open_root(&ctx);
 	open_sockets(&ctx);
+	/* Boot progress feeds the log, /metrics and /status alike: kept
+	 * whether or not the status page is served. */
+	ctx.clients = clients_new();
 	ctx.notify_fd = notify_open();
 	if (!ctx.foreground && daemon(0, 0) < 0)
 		fatal("daemon");

@@ -104,17 +104,6 @@ static void send_config(const char *path, int fd)
 	free(text);
 }
 
-static void close_inherited(struct pxe_ctx *ctx)
-{
-	status_close(ctx);
-	http_close(ctx);
-	tftp_close(ctx);
-	proxy_close(ctx);
-	netif_close(ctx);
-	close(ctx->root_fd);
-	ctx->root_fd = -1;
-}
-
 static int wait_status(int st)
 {
 	if (WIFEXITED(st))
@@ -142,7 +131,7 @@ static __attribute__((noreturn)) void run_monitor(struct pxe_ctx *ctx,
 	sigset_t set;
 	int sfd, st;
 
-	close_inherited(ctx);
+	ctx_close_modules(ctx);
 	privs_drop(ctx, false);
 	monitor_signals(&set);
 	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <unistd.h>
 
 #include "clients.h"
@@ -39,14 +40,14 @@ struct delayed {
 	struct proxy_answer a;
 	size_t len;
 	uint8_t out[DHCP_MAX_LEN];
-	struct delayed *next, *prev;
+	LIST_ENTRY(delayed) entry;
 };
 
 struct proxy {
 	int fd67, fd4011;
 	bool raw67;             /* fd67 is a packet socket (port 67 taken) */
 	ev_io w67, w4011;
-	struct delayed *delayed;
+	LIST_HEAD(, delayed) delayed;
 	unsigned n_delayed;
 };
 
@@ -213,7 +214,9 @@ static int expand_boot(const char *b, bool http, struct in_addr server,
 		       const struct dhcp_msg *m, uint16_t arch, char *out,
 		       size_t cap)
 {
-	char srv[INET_ADDRSTRLEN], mac[MAC_STR_MAX], code[8], tmpl[300];
+	/* tmpl: a bare name with "http://${server}/" before it. */
+	char srv[INET_ADDRSTRLEN], mac[MAC_STR_MAX], code[8],
+	     tmpl[BOOT_NAME_MAX + 32];
 	struct tvar vars[] = {
 		{ "${server}", srv }, { "${mac}", mac }, { "${arch}", code },
 	};
@@ -354,12 +357,7 @@ static void delayed_free(struct pxe_ctx *ctx, struct delayed *d)
 	struct proxy *p = ctx->proxy;
 
 	ev_timer_stop(ctx->loop, &d->timer);
-	if (d->prev)
-		d->prev->next = d->next;
-	else
-		p->delayed = d->next;
-	if (d->next)
-		d->next->prev = d->prev;
+	LIST_REMOVE(d, entry);
 	p->n_delayed--;
 	free(d);
 }
@@ -396,10 +394,7 @@ static void send_later(struct pxe_ctx *ctx, unsigned port,
 	d->a.reply.bootfile = d->a.bootfile;
 	d->len = len;
 	memcpy(d->out, out, len);
-	d->next = p->delayed;
-	if (d->next)
-		d->next->prev = d;
-	p->delayed = d;
+	LIST_INSERT_HEAD(&p->delayed, d, entry);
 	p->n_delayed++;
 	ev_timer_init(&d->timer, on_delay_done,
 		      ctx->cfg->reply_delay_ms / 1000.0, 0);
@@ -455,11 +450,15 @@ static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 	enum drop_reason r;
 
 	if (!netif_server_addr(ctx, meta->ifindex, meta->from.sin_addr,
-			       &server, ifname))
-		return count_drop(ctx, DROP_IFACE, ifname, &meta->from, NULL);
-	if (meta->truncated || dhcp_parse(&m, buf, len, &why) < 0)
-		return count_drop(ctx, DROP_MALFORMED, ifname, &meta->from,
-				  meta->truncated ? "truncated" : why);
+			       &server, ifname)) {
+		count_drop(ctx, DROP_IFACE, ifname, &meta->from, NULL);
+		return;
+	}
+	if (meta->truncated || dhcp_parse(&m, buf, len, &why) < 0) {
+		count_drop(ctx, DROP_MALFORMED, ifname, &meta->from,
+			   meta->truncated ? "truncated" : why);
+		return;
+	}
 	/* Through a relay, our address facing the relay's subnet. */
 	hint = m.giaddr.s_addr ? m.giaddr : meta->from.sin_addr;
 	if (hint.s_addr != meta->from.sin_addr.s_addr)
@@ -468,8 +467,10 @@ static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 	if (port == PXE_BOOT_PORT && meta->dst.s_addr)
 		server = meta->dst;
 	r = proxy_decide(ctx->cfg, &m, port, &meta->from, server, &a);
-	if (r != DROP_REASONS)
-		return count_drop(ctx, r, ifname, &meta->from, a.rule);
+	if (r != DROP_REASONS) {
+		count_drop(ctx, r, ifname, &meta->from, a.rule);
+		return;
+	}
 	note_client(ctx, &m, &a, meta);
 	send_answer(ctx, port, &m, &a, meta->ifindex, ifname);
 }
@@ -527,6 +528,7 @@ int proxy_open(struct pxe_ctx *ctx, unsigned *port)
 	struct proxy *p = xcalloc(1, sizeof(*p));
 	struct in_addr any = { htonl(INADDR_ANY) };
 
+	LIST_INIT(&p->delayed);
 	*port = DHCP_SERVER_PORT;
 	p->fd67 = udp_bind(any, DHCP_SERVER_PORT, true);
 	if (p->fd67 == -EADDRINUSE && ctx->cfg->dhcp_packet_fallback) {
@@ -570,8 +572,8 @@ void proxy_close(struct pxe_ctx *ctx)
 
 	if (!p)
 		return;
-	while (p->delayed)
-		delayed_free(ctx, p->delayed);
+	while (!LIST_EMPTY(&p->delayed))
+		delayed_free(ctx, LIST_FIRST(&p->delayed));
 	ev_io_stop(ctx->loop, &p->w67);
 	ev_io_stop(ctx->loop, &p->w4011);
 	close(p->fd67);

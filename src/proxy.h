@@ -17,7 +17,7 @@ struct pxe_ctx;
 struct proxy_answer {
 	struct dhcp_reply reply;
 	uint16_t arch;
-	char bootfile[256];
+	char bootfile[BOOT_NAME_MAX + 1];
 	struct sockaddr_in to;          /* where the reply goes */
 	bool broadcast;                 /* to 255.255.255.255 on the iface */
 	char mac[MAC_STR_MAX];          /* the client's, for log lines */

@@ -1,4 +1,4 @@
-/* Counters, kept in the context and shown in logs and (later) /metrics. */
+/* Counters, kept in the context and shown in logs and /metrics. */
 #ifndef PXE_STATS_H
 #define PXE_STATS_H
 

@@ -275,7 +275,6 @@ int status_open(struct pxe_ctx *ctx)
 	ev_io_init(&st->accept_io, on_accept, fd, EV_READ);
 	st->accept_io.data = ctx;
 	ctx->status = st;
-	ctx->clients = clients_new();
 	return 0;
 }
 
@@ -298,6 +297,4 @@ void status_close(struct pxe_ctx *ctx)
 	close(st->fd);
 	free(st);
 	ctx->status = NULL;
-	clients_free(ctx->clients);
-	ctx->clients = NULL;
 }

@@ -28,7 +28,7 @@ static void bad(const char *text, const char *want)
 	config_free(c);
 }
 
-static void test_good(void)
+static void good_file_sets_every_kind_of_key(void)
 {
 	struct config *c = parse(
 		"# a comment\n"
@@ -64,7 +64,7 @@ static void test_good(void)
 	config_free(c);
 }
 
-static void test_bad(void)
+static void bad_lines_name_file_line_and_fix(void)
 {
 	bad("bogus = 1\n", "t.conf:1: unknown key 'bogus'");
 	bad("\n\n[tftp]\nroot = /x\n", "t.conf:4: unknown key 'root' in [tftp]");
@@ -112,7 +112,7 @@ static void test_bad(void)
 	}
 }
 
-static void test_round_trip(void)
+static void printed_config_reads_back_the_same(void)
 {
 	struct config *c = parse("[arch]\nbios = a.0\n27 = r.efi\n[tftp]\n"
 				 "retries = 9\ninterface = x\n");
@@ -155,7 +155,7 @@ static void test_round_trip(void)
 	config_free(d);
 }
 
-static void test_overrides(void)
+static void command_line_wins_over_file(void)
 {
 	struct config *c = config_defaults();
 	struct config_overrides o = { .root = "/r", .user = "u",
@@ -169,11 +169,77 @@ static void test_overrides(void)
 	config_free(c);
 }
 
+/* A reload keeps what was bound, chrooted or dropped to at start, and
+ * names it; everything else comes from the new file. */
+static void reload_keeps_restart_only_settings(void)
+{
+	struct config *old = parse("root = /a\n[tftp]\nport = 69\nretries = 3\n"
+				   "[http]\nlisten = 192.0.2.1\n");
+	struct config *c = parse("root = /b\n[tftp]\nport = 6969\nretries = 9\n"
+				 "[http]\nlisten = 192.0.2.2\n");
+	char kept[256];
+
+	CHECK(old && c);
+	if (!old || !c)
+		goto out;
+	CHECK(config_keep_restart_keys(c, old, kept, sizeof(kept)) == 3);
+	CHECK(!strcmp(kept, "root, tftp port, http listen"));
+	CHECK(!strcmp(c->root, "/a") && c->tftp_port == 69 &&
+	      c->http_addr.s_addr == old->http_addr.s_addr);
+	CHECK(c->tftp_retries == 9);
+	CHECK(config_keep_restart_keys(c, old, kept, sizeof(kept)) == 0 &&
+	      kept[0] == '\0');
+	/* A list too long for the buffer is cut, never overrun. */
+	free(c->root);
+	c->root = strdup("/c");
+	CHECK(config_keep_restart_keys(c, old, kept, 3) == 1);
+out:
+	config_free(old);
+	config_free(c);
+}
+
+/* Boot names must fit option 67 once every variable is filled in (and
+ * our http:// URL put before a bare name): refused at load time, never
+ * dropped per client. */
+static void boot_names_fit_option_67_after_expansion(void)
+{
+	char line[400], name[300];
+	struct config *c;
+
+	/* 255 - 23 ("http://" + 15 + "/") = 232 characters fit. */
+	memset(name, 'n', 232);
+	name[232] = '\0';
+	snprintf(line, sizeof(line), "[arch]\nbios = %s\n", name);
+	CHECK((c = parse(line)) != NULL);
+	config_free(c);
+	name[232] = 'n';
+	name[233] = '\0';
+	snprintf(line, sizeof(line), "[arch]\nbios = %s\n", name);
+	bad(line, "t.conf:2: boot file 'nnn");
+	/* A URL needs no prefix: 255 fit. */
+	memcpy(name, "http://", 7);
+	memset(name + 7, 'u', 248);
+	name[255] = '\0';
+	snprintf(line, sizeof(line), "[arch]\nx64-efi-http = %s\n", name);
+	CHECK((c = parse(line)) != NULL);
+	config_free(c);
+	/* ${mac} may become 47 characters, ${server} 15. */
+	memset(name + 7, 'u', 210);
+	memcpy(name + 217, "${mac}", 7);
+	snprintf(line, sizeof(line), "[rule r]\nboot = %s\n", name);
+	bad(line, "t.conf:2: boot file 'http://uuu");
+	CHECK(boot_template_max_len("http://${server}/${mac}") ==
+	      7 + 15 + 1 + 47);
+	CHECK(boot_template_max_len("x.efi") == 5 + 23);
+}
+
 int main(void)
 {
-	test_good();
-	test_bad();
-	test_round_trip();
-	test_overrides();
+	good_file_sets_every_kind_of_key();
+	bad_lines_name_file_line_and_fix();
+	printed_config_reads_back_the_same();
+	command_line_wins_over_file();
+	reload_keeps_restart_only_settings();
+	boot_names_fit_option_67_after_expansion();
 	return check_done("config");
 }

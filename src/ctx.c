@@ -1,0 +1,27 @@
+/* What main() and the monitor share about the context's modules: closing
+ * them all, in one order, whichever process holds them. */
+#include "autoconf.h"
+
+#include <unistd.h>
+
+#include "clients.h"
+#include "ctx.h"
+#include "http.h"
+#include "netif.h"
+#include "proxy.h"
+#include "status.h"
+#include "tftp.h"
+
+void ctx_close_modules(struct pxe_ctx *ctx)
+{
+	status_close(ctx);
+	http_close(ctx);
+	tftp_close(ctx);
+	proxy_close(ctx);
+	netif_close(ctx);
+	clients_free(ctx->clients);
+	ctx->clients = NULL;
+	if (ctx->root_fd >= 0)
+		close(ctx->root_fd);
+	ctx->root_fd = -1;
+}
