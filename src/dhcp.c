@@ -222,7 +222,7 @@ static void put_opt(struct wr *w, uint8_t code, const void *val, size_t len)
 {
 	/* Longer values would need RFC 3396 splitting; none of ours are. */
 	if (len > 255) {
-		w->overflow = true;
+		wr_fail(w);
 		return;
 	}
 	wr_u8(w, code);
@@ -285,10 +285,9 @@ int dhcp_build_reply(const struct dhcp_msg *q, const struct dhcp_reply *r,
 	const uint8_t *uuid;
 	size_t ulen;
 
-	if (cap < 1)
-		return -ENOBUFS;
 	/* Keep the last byte for END whatever happens above it. */
-	w = wr_init(buf, cap - 1);
+	w = wr_init(buf, cap);
+	wr_hold_end(&w, 1);
 	put_header(&w, q, r);
 	put_opt(&w, OPT_MSG_TYPE, &r->type, 1);
 	put_opt(&w, OPT_SERVER_ID, &r->server.s_addr, 4);
@@ -301,15 +300,13 @@ int dhcp_build_reply(const struct dhcp_msg *q, const struct dhcp_reply *r,
 		put_pxe_options(&w, r);
 	if (r->bootfile)
 		put_opt(&w, OPT_BOOTFILE, r->bootfile, strlen(r->bootfile));
-	if (w.overflow)
+	if (!wr_ok(&w))
 		return -ENOBUFS;
-	w.left++;
+	wr_release_end(&w);
 	wr_u8(&w, OPT_END);
 	if (wr_len(&w) < BOOTP_MIN_REPLY)
 		wr_zero(&w, BOOTP_MIN_REPLY - wr_len(&w));
-	if (w.overflow)
-		return -ENOBUFS;
-	return (int)wr_len(&w);
+	return wr_done(&w);
 }
 
 const char *dhcp_type_name(int type)
