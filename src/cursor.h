@@ -149,7 +149,6 @@ static inline void rd_rest(struct rd *r, const uint8_t **out, size_t *n)
 {
 	*out = r->p;
 	*n = r->left;
-	r->p += r->left;
 	r->left = 0;
 }
 
@@ -193,7 +192,6 @@ static inline bool rd_field(struct rd *r, uint8_t sep, struct rd *field)
 	if (rd_until(r, sep, field))
 		return rd_skip(r, 1);
 	*field = *r;
-	r->p += r->left;
 	r->left = 0;
 	return true;
 }
@@ -270,9 +268,9 @@ static inline bool rd_str(struct rd *r, char *dst, size_t cap)
 {
 	if (r->left >= cap)
 		return false;
-	memcpy(dst, r->p, r->left);
+	if (r->left)
+		memcpy(dst, r->p, r->left);
 	dst[r->left] = '\0';
-	r->p += r->left;
 	r->left = 0;
 	return true;
 }
