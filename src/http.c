@@ -44,6 +44,7 @@
 #define HTTP_SLICE (512 * 1024)         /* body bytes per wake-up */
 #define HTTP_OUT_HEAD 1024              /* our response heads fit */
 #define HTTP_LINGER 2.0                 /* seconds to drain before close */
+#define HTTP_LOG_PATH 160               /* path bytes in a log line */
 /* Pipelined answers sent straight from the one before (answer() ->
  * send_some() -> response_done() -> answer()); deeper ones wait for the
  * socket to be writable, which bounds the recursion. */
@@ -155,8 +156,9 @@ static void access_log(struct conn *c)
 	ctx->stats.http_bytes += c->body_sent;
 	if (c->status >= 400)
 		ctx->stats.http_errors++;
-	log_client("http: %s:%u %s %s %d %llu bytes %llu ms", peer,
-		   ntohs(c->peer.sin_port), c->method, c->path, c->status,
+	log_client("http: %s:%u %s %.*s %d %llu bytes %llu ms", peer,
+		   ntohs(c->peer.sin_port), c->method, HTTP_LOG_PATH, c->path,
+		   c->status,
 		   (unsigned long long)c->body_sent,
 		   (unsigned long long)(now_ms() - c->start_ms));
 }
@@ -519,10 +521,11 @@ static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	if (c->state == LINGERING)
 		;       /* done with it either way */
 	else if (c->state == SENDING)
-		log_client("http: %s:%u %s %s: client stopped reading "
+		log_client("http: %s:%u %s %.*s: client stopped reading "
 			   "after %llu bytes (nothing acknowledged in %u s, "
 			   "its window %u); closed", peer,
-			   ntohs(c->peer.sin_port), c->method, c->path,
+			   ntohs(c->peer.sin_port), c->method, HTTP_LOG_PATH,
+			   c->path,
 			   (unsigned long long)c->body_sent,
 			   c->srv->ctx->cfg->http_idle_timeout_s,
 			   ti.tcpi_snd_wnd);
