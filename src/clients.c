@@ -5,7 +5,6 @@
 #include "autoconf.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,6 +12,7 @@
 
 #include "clients.h"
 #include "ctx.h"
+#include "log.h"
 #include "netif.h"
 #include "util.h"
 
@@ -113,13 +113,9 @@ void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     struct in_addr ip)
 {
 	struct slot *s = find_or_take(t, mac, ip);
-	size_t n = MIN(vendor_len, sizeof(s->c.vendor) - 1);
 
 	s->c.arch = arch;
-	for (size_t i = 0; i < n; i++)
-		s->c.vendor[i] = isprint((unsigned char)vendor[i]) ? vendor[i]
-								  : '?';
-	s->c.vendor[n] = '\0';
+	log_vis(s->c.vendor, sizeof(s->c.vendor), vendor, vendor_len);
 	snprintf(s->c.offered, sizeof(s->c.offered), "%s", offered);
 	/* A new boot of the same machine starts over. */
 	if (s->c.stage > STAGE_LOADER)
@@ -165,7 +161,9 @@ struct client_ref clients_transfer_start(struct clients *t, const uint8_t *mac,
 
 	memset(f, 0, sizeof(*f));
 	snprintf(f->proto, sizeof(f->proto), "%s", proto);
-	snprintf(f->name, sizeof(f->name), "%s", name);
+	/* From the client (a TFTP or HTTP file name): the page shows it as
+	 * the logs do. */
+	log_vis(f->name, sizeof(f->name), name, strlen(name));
 	f->started = wall_ms();
 	s->c.n_files++;
 	if (st > s->c.stage)

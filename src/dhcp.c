@@ -227,7 +227,7 @@ static void put_opt(struct wr *w, uint8_t code, const void *val, size_t len)
 	struct rd r = rd_init(val, len);
 
 	do {
-		size_t n = MIN(r.left, 255);
+		size_t n = MIN(rd_left(&r), 255);
 		const uint8_t *piece;
 
 		if (!rd_ref(&r, &piece, n)) {
@@ -237,7 +237,7 @@ static void put_opt(struct wr *w, uint8_t code, const void *val, size_t len)
 		wr_u8(w, code);
 		wr_u8(w, (uint8_t)n);
 		wr_bytes(w, piece, n);
-	} while (r.left);
+	} while (!rd_empty(&r));
 }
 
 static void put_pxe_options(struct wr *w, const struct dhcp_reply *r)
@@ -316,7 +316,7 @@ int dhcp_build_reply(const struct dhcp_msg *q, const struct dhcp_reply *r,
 	/* What the client receives, END included, stays within max; only a
 	 * relay's option 82 may go past it, since the relay strips it
 	 * before forwarding (RFC 3046 2.1). */
-	if (max < 1 || !wr_reserve(&w, cap - max + 1))
+	if (max < 1 || !wr_hold_end(&w, cap - max + 1))
 		return -ENOBUFS;
 	put_header(&w, q, r);
 	put_opt(&w, OPT_MSG_TYPE, &r->type, 1);
@@ -333,18 +333,17 @@ int dhcp_build_reply(const struct dhcp_msg *q, const struct dhcp_reply *r,
 	/* RFC 3046 2.2: a relay's option 82 comes back whole, as the last
 	 * option; relays may drop a reply without it, and switches pick
 	 * the port or VLAN by its circuit ID. */
-	wr_release(&w, cap - max);
+	wr_release_end(&w);
+	wr_hold_end(&w, 1);
 	if (dhcp_opt(q, OPT_RELAY_AGENT, &v, &vlen))
 		put_opt(&w, OPT_RELAY_AGENT, v, vlen);
-	if (w.overflow)
+	if (!wr_ok(&w))
 		return -ENOBUFS;
-	wr_release(&w, 1);
+	wr_release_end(&w);
 	wr_u8(&w, OPT_END);
 	if (wr_len(&w) < BOOTP_MIN_REPLY)
 		wr_zero(&w, BOOTP_MIN_REPLY - wr_len(&w));
-	if (w.overflow)
-		return -ENOBUFS;
-	return (int)wr_len(&w);
+	return wr_done(&w);
 }
 
 const char *dhcp_type_name(int type)

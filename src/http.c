@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,6 +44,7 @@
 #define HTTP_SLICE (512 * 1024)         /* body bytes per wake-up */
 #define HTTP_OUT_HEAD 1024              /* our response heads fit */
 #define HTTP_LINGER 2.0                 /* seconds to drain before close */
+#define HTTP_LOG_PATH 160               /* path bytes in a log line */
 /* Pipelined answers sent straight from the one before (answer() ->
  * send_some() -> response_done() -> answer()); deeper ones wait for the
  * socket to be writable, which bounds the recursion. */
@@ -71,7 +73,9 @@ struct conn {
 	int file;                       /* body source, or -1 */
 	off_t off;
 	uint64_t left;                  /* body bytes still to send */
-	/* the request being answered, for the access log */
+	/* The request being answered, as the logs, the status page and the
+	 * client table show it: through log_vis(), as it comes from the
+	 * client. */
 	char method[16];
 	char path[HTTP_MAX_PATH + 1];
 	int status;
@@ -83,14 +87,14 @@ struct conn {
 	uint64_t acked;                 /* bytes the client had acknowledged
 					 * when the idle timer was armed */
 	struct client_ref cref;
-	struct conn *next, *prev;
+	LIST_ENTRY(conn) entry;
 };
 
 struct http {
 	struct pxe_ctx *ctx;
 	int fd;
 	ev_io io;
-	struct conn *conns;
+	LIST_HEAD(, conn) conns;
 	unsigned n_conns;
 };
 
@@ -137,12 +141,7 @@ static void conn_free(struct conn *c)
 	close(c->fd);
 	if (c->file >= 0)
 		close(c->file);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		h->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, entry);
 	h->n_conns--;
 	free(c);
 }
@@ -150,16 +149,16 @@ static void conn_free(struct conn *c)
 static void access_log(struct conn *c)
 {
 	struct pxe_ctx *ctx = c->srv->ctx;
-	char peer[INET_ADDRSTRLEN], vis[160];
+	char peer[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &c->peer.sin_addr, peer, sizeof(peer));
-	log_vis(vis, sizeof(vis), c->path, strlen(c->path));
 	ctx->stats.http_requests++;
 	ctx->stats.http_bytes += c->body_sent;
 	if (c->status >= 400)
 		ctx->stats.http_errors++;
-	log_client("http: %s:%u %s %s %d %llu bytes %llu ms", peer,
-		   ntohs(c->peer.sin_port), c->method, vis, c->status,
+	log_client("http: %s:%u %s %.*s %d %llu bytes %llu ms", peer,
+		   ntohs(c->peer.sin_port), c->method, HTTP_LOG_PATH, c->path,
+		   c->status,
 		   (unsigned long long)c->body_sent,
 		   (unsigned long long)(now_ms() - c->start_ms));
 }
@@ -303,6 +302,14 @@ static void answer_file(struct conn *c, const struct http_request *r)
 static bool send_some(struct conn *c);
 static void sending_timer(struct conn *c);
 
+/* What the logs and the status page show of a request. */
+static void shown(struct conn *c, const char *method, size_t mlen,
+		  const char *path, size_t plen)
+{
+	log_vis(c->method, sizeof(c->method), method, mlen);
+	log_vis(c->path, sizeof(c->path), path, plen);
+}
+
 /* Answers the request at the start of c->in (head of length len).  False
  * when the connection is gone. */
 static bool answer(struct conn *c, size_t len)
@@ -313,9 +320,11 @@ static bool answer(struct conn *c, size_t len)
 	c->start_ms = now_ms();
 	c->body_sent = 0;
 	c->left = 0;
-	snprintf(c->method, sizeof(c->method), "%s",
-		 st ? "-" : r.method_str);
-	snprintf(c->path, sizeof(c->path), "%s", st ? "-" : r.path);
+	if (st)
+		shown(c, "-", 1, "-", 1);
+	else
+		shown(c, r.method_str, strlen(r.method_str), r.path,
+		      r.path_len);
 	c->keep_alive = !st && r.keep_alive;
 	if (st)
 		answer_status(c, st, true);
@@ -433,13 +442,10 @@ static void read_some(struct conn *c)
 	}
 	if (c->in_len == sizeof(c->in)) {
 		/* No end of head in the whole buffer. */
-		bool line = memchr(c->in, '\n', c->in_len) != NULL;
-
-		snprintf(c->method, sizeof(c->method), "-");
-		snprintf(c->path, sizeof(c->path), "-");
+		shown(c, "-", 1, "-", 1);
 		c->start_ms = now_ms();
 		c->keep_alive = false;
-		answer_status(c, line ? 431 : 414, true);
+		answer_status(c, http_overflow_status(c->in, c->in_len), true);
 		c->in_len = 0;
 		c->state = SENDING;
 		conn_watch(c, EV_WRITE);
@@ -515,10 +521,11 @@ static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	if (c->state == LINGERING)
 		;       /* done with it either way */
 	else if (c->state == SENDING)
-		log_client("http: %s:%u %s %s: client stopped reading "
+		log_client("http: %s:%u %s %.*s: client stopped reading "
 			   "after %llu bytes (nothing acknowledged in %u s, "
 			   "its window %u); closed", peer,
-			   ntohs(c->peer.sin_port), c->method, c->path,
+			   ntohs(c->peer.sin_port), c->method, HTTP_LOG_PATH,
+			   c->path,
 			   (unsigned long long)c->body_sent,
 			   c->srv->ctx->cfg->http_idle_timeout_s,
 			   ti.tcpi_snd_wnd);
@@ -559,10 +566,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		c->file = -1;
 		c->peer = peer;
 		c->state = READING;
-		c->next = h->conns;
-		if (c->next)
-			c->next->prev = c;
-		h->conns = c;
+		LIST_INSERT_HEAD(&h->conns, c, entry);
 		h->n_conns++;
 		ev_io_init(&c->io, on_conn, fd, EV_READ);
 		ev_timer_init(&c->timer, on_conn_timeout,
@@ -597,6 +601,7 @@ int http_open(struct pxe_ctx *ctx)
 	h = xcalloc(1, sizeof(*h));
 	h->ctx = ctx;
 	h->fd = fd;
+	LIST_INIT(&h->conns);
 	ev_io_init(&h->io, on_accept, fd, EV_READ);
 	h->io.data = h;
 	ctx->http = h;
@@ -615,8 +620,8 @@ void http_close(struct pxe_ctx *ctx)
 
 	if (!h)
 		return;
-	while (h->conns)
-		conn_free(h->conns);
+	while (!LIST_EMPTY(&h->conns))
+		conn_free(LIST_FIRST(&h->conns));
 	ev_io_stop(ctx->loop, &h->io);
 	close(h->fd);
 	free(h);

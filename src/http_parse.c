@@ -1,10 +1,11 @@
-/* HTTP request heads through the cursor: one line at a time, each
- * checked against its limit, header names compared without case.
- * Only what a file server needs is kept: method, target, version,
- * Connection, Range and If-Modified-Since. */
+/* HTTP request heads through the cursor (cursor.h): split into lines,
+ * a line into its parts, each part checked against the byte set RFC 9110
+ * allows it and against its limit; header names compared without case.
+ * No code here reads the head but through a struct rd.  Only what a file
+ * server needs is kept: method, target, version, Connection, Range and
+ * If-Modified-Since. */
 #include "autoconf.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,200 +15,239 @@
 #include "http_parse.h"
 #include "util.h"
 
+/* RFC 9110 5.6.2: the bytes of a token (a method, a header name). */
+static bool is_tchar(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* RFC 9112 3.2: a request target is visible ASCII; a raw NUL, space or
+ * control byte cannot be part of one. */
+static bool is_target_char(uint8_t c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+/* RFC 9110 5.5: a field value is visible bytes (obs-text included), space
+ * and tab; a CR, LF, NUL or other control byte in it is refused. */
+static bool is_value_char(uint8_t c)
+{
+	return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
+/* The head ends at the first empty line after the request line; empty
+ * lines before a request are skipped (RFC 9112 2.2). */
 size_t http_head_length(const char *buf, size_t len)
 {
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (buf[i] != '\n')
-			continue;
-		if (buf[i + 1] == '\n')
-			return i + 2;
-		if (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n')
-			return i + 3;
+	struct rd r = rd_init(buf, len), line;
+	bool started = false;
+
+	while (rd_line(&r, &line)) {
+		if (!rd_empty(&line))
+			started = true;
+		else if (started)
+			return len - rd_left(&r);
 	}
 	return 0;
 }
 
-/* Next line without its CR LF (or bare LF). */
-static bool next_line(struct rd *r, const char **line, size_t *len)
+int http_overflow_status(const char *buf, size_t len)
 {
-	const uint8_t *nl = memchr(r->p, '\n', r->left);
-	const uint8_t *p;
+	struct rd r = rd_init(buf, len), line;
 
-	if (!nl)
-		return false;
-	*len = (size_t)(nl - r->p);
-	if (!rd_ref(r, &p, *len + 1))
-		return false;
-	*line = (const char *)p;
-	if (*len && (*line)[*len - 1] == '\r')
-		(*len)--;
-	return true;
+	while (rd_line(&r, &line))
+		if (!rd_empty(&line))
+			return 431;     /* the request line was complete */
+	return 414;
 }
 
-static int hexval(char c)
+/* Percent-decoding into out, kept a C string: its NUL has a byte held
+ * back at the end from the start. */
+static int decode_path(struct rd in, char *out, size_t cap, size_t *outlen)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	struct wr w = wr_init(out, cap);
+	uint8_t c, hi, lo;
+
+	if (!wr_hold_end(&w, 1))
+		return -ENAMETOOLONG;
+	while (rd_u8(&in, &c)) {
+		if (c == '%') {
+			if (!rd_u8(&in, &hi) || !rd_u8(&in, &lo) ||
+			    hex_digit((char)hi) < 0 || hex_digit((char)lo) < 0)
+				return -EINVAL;
+			c = (uint8_t)(hex_digit((char)hi) << 4 | hex_digit((char)lo));
+			if (c == '\0')
+				return -EINVAL;
+		}
+		if (!wr_u8(&w, c))
+			return -ENAMETOOLONG;
+	}
+	*outlen = wr_len(&w);
+	wr_release_end(&w);
+	wr_u8(&w, '\0');
+	return 0;
 }
 
 int http_decode_path(const char *in, size_t len, char *out, size_t cap,
 		     size_t *outlen)
 {
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = in[i];
-
-		if (c == '%') {
-			int hi, lo;
-
-			if (i + 2 >= len || (hi = hexval(in[i + 1])) < 0 ||
-			    (lo = hexval(in[i + 2])) < 0)
-				return -EINVAL;
-			c = (char)(hi << 4 | lo);
-			if (c == '\0')
-				return -EINVAL;
-			i += 2;
-		}
-		if (o + 1 >= cap)
-			return -ENAMETOOLONG;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return 0;
+	return decode_path(rd_init(in, len), out, cap, outlen);
 }
 
-/* "GET /a%20b?x HTTP/1.1"; absolute-form targets lose scheme and host. */
-static int parse_request_line(const char *l, size_t len,
-			      struct http_request *r)
+/* RFC 9110 9.1: a method is a token.  Anything else is refused here, so
+ * that no control byte in a method can reach the access log. */
+static int parse_method(struct rd m, struct http_request *r)
 {
-	const char *sp1 = memchr(l, ' ', len), *sp2, *t;
-	size_t mlen, tlen;
-
-	if (!sp1)
+	if (rd_empty(&m) || !rd_all(&m, is_tchar) ||
+	    !rd_str(&m, r->method_str, sizeof(r->method_str)))
 		return 400;
-	sp2 = memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - l));
-	if (!sp2 || memchr(sp2 + 1, ' ', len - (size_t)(sp2 + 1 - l)))
-		return 400;
-	mlen = (size_t)(sp1 - l);
-	if (mlen == 0 || mlen >= sizeof(r->method_str))
-		return 400;
-	memcpy(r->method_str, l, mlen);
 	r->method = !strcmp(r->method_str, "GET") ? HTTP_GET :
 		    !strcmp(r->method_str, "HEAD") ? HTTP_HEAD : HTTP_OTHER;
-	if ((size_t)(l + len - (sp2 + 1)) != 8 ||
-	    strncmp(sp2 + 1, "HTTP/1.", 7) || !isdigit((unsigned char)sp2[8]))
-		return strncmp(sp2 + 1, "HTTP/", 5) ? 400 : 505;
-	r->minor = sp2[8] - '0';
-	t = sp1 + 1;
-	tlen = (size_t)(sp2 - t);
-	if (tlen > 7 && !strncasecmp(t, "http://", 7)) {
-		const char *slash = memchr(t + 7, '/', tlen - 7);
+	return 0;
+}
 
-		if (!slash)
-			return 400;
-		tlen -= (size_t)(slash - t);
-		t = slash;
-	}
-	if (tlen == 0 || t[0] != '/')
+/* "HTTP/1.x"; another HTTP version is 505, anything else 400. */
+static int parse_version(struct rd v, struct http_request *r)
+{
+	uint8_t d;
+
+	if (rd_contains(&v, ' ') || !rd_expect(&v, "HTTP/"))
 		return 400;
-	/* RFC 9112 3.2: a target has no control bytes (raw NUL above all). */
-	for (size_t i = 0; i < tlen; i++)
-		if ((unsigned char)t[i] < 0x21 || (unsigned char)t[i] == 0x7f)
-			return 400;
-	for (size_t i = 0; i < tlen; i++)
-		if (t[i] == '?' || t[i] == '#') {
-			tlen = i;
-			break;
-		}
-	if (http_decode_path(t, tlen, r->path, sizeof(r->path),
-			     &r->path_len) < 0)
+	if (!rd_expect(&v, "1.") || !rd_u8(&v, &d) || d < '0' || d > '9' ||
+	    !rd_empty(&v))
+		return 505;
+	r->minor = d - '0';
+	return 0;
+}
+
+/* "/a%20b?x"; an absolute-form target ("http://host/a", RFC 9112 3.2.2)
+ * loses its scheme and host; query and fragment are no part of a file. */
+static int parse_target(struct rd t, struct http_request *r)
+{
+	struct rd host, path;
+	uint8_t c;
+
+	if (!rd_all(&t, is_target_char))
+		return 400;
+	if (rd_expect_nocase(&t, "http://") && !rd_until(&t, '/', &host))
+		return 400;
+	if (!rd_peek_u8(&t, &c) || c != '/')
+		return 400;
+	if (rd_until(&t, '?', &path))
+		t = path;
+	if (rd_until(&t, '#', &path))
+		t = path;
+	if (decode_path(t, r->path, sizeof(r->path), &r->path_len) < 0)
 		return 400;
 	return 0;
 }
 
-static bool header_is(const char *l, size_t nlen, const char *name)
+/* "GET /a%20b?x HTTP/1.1": three parts, one space between each. */
+static int parse_request_line(struct rd l, struct http_request *r)
 {
-	return nlen == strlen(name) && !strncasecmp(l, name, nlen);
+	struct rd method, target;
+	int st;
+
+	if (rd_left(&l) > HTTP_MAX_LINE)
+		return 414;
+	if (!rd_until(&l, ' ', &method) || !rd_skip(&l, 1) ||
+	    !rd_until(&l, ' ', &target) || !rd_skip(&l, 1))
+		return 400;
+	if ((st = parse_method(method, r)) != 0 ||
+	    (st = parse_version(l, r)) != 0)
+		return st;
+	return parse_target(target, r);
 }
 
-static void parse_header(const char *l, size_t len, struct http_request *r)
+/* Connection is a list of options (RFC 9110 7.6.1); close wins. */
+static void parse_connection(struct rd v, struct http_request *r)
 {
-	const char *colon = memchr(l, ':', len);
-	size_t nlen, vlen;
-	const char *v;
-	char val[128];
+	bool close = false, keep = false;
+	struct rd opt;
 
-	if (!colon)
-		return;
-	nlen = (size_t)(colon - l);
-	v = colon + 1;
-	vlen = len - nlen - 1;
-	while (vlen && (*v == ' ' || *v == '\t'))
-		v++, vlen--;
-	while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-		vlen--;
-	if (vlen >= sizeof(val))
-		vlen = sizeof(val) - 1;
-	memcpy(val, v, vlen);
-	val[vlen] = '\0';
-	if (header_is(l, nlen, "Connection")) {
-		if (strcasestr(val, "close"))
-			r->keep_alive = false;
-		else if (strcasestr(val, "keep-alive"))
-			r->keep_alive = true;
-	} else if (header_is(l, nlen, "Range")) {
-		r->has_range = true;
-		snprintf(r->range, sizeof(r->range), "%s", val);
-	} else if (header_is(l, nlen, "If-Modified-Since")) {
-		r->ims = http_parse_date(val);
+	while (rd_field(&v, ',', &opt)) {
+		rd_strip(&opt, " \t");
+		close |= rd_equals_nocase(&opt, "close");
+		keep |= rd_equals_nocase(&opt, "keep-alive");
+	}
+	if (close)
+		r->keep_alive = false;
+	else if (keep)
+		r->keep_alive = true;
+}
+
+/* "Name: value".  400 for what RFC 9112 5 refuses: a name that is not a
+ * token (white space before the colon, a folded line), no colon, control
+ * bytes in the value. */
+static int parse_header(struct rd l, struct http_request *r)
+{
+	struct rd name, value;
+	char date[64];
+
+	if (!rd_until(&l, ':', &name) || !rd_skip(&l, 1) || rd_empty(&name) ||
+	    !rd_all(&name, is_tchar))
+		return 400;
+	value = l;
+	rd_strip(&value, " \t");
+	if (!rd_all(&value, is_value_char))
+		return 400;
+	if (rd_equals_nocase(&name, "Connection")) {
+		parse_connection(value, r);
+	} else if (rd_equals_nocase(&name, "Range")) {
+		/* Too long for one range: ignored, and the whole file goes
+		 * (RFC 9110 14.2 lets a server ignore Range). */
+		r->has_range = rd_str(&value, r->range, sizeof(r->range));
+	} else if (rd_equals_nocase(&name, "If-Modified-Since")) {
+		r->ims = rd_str(&value, date, sizeof(date)) ?
+				 http_parse_date(date) : (time_t)-1;
 		r->has_ims = r->ims != (time_t)-1;
 	}
+	return 0;
 }
 
 int http_parse_request(const char *head, size_t len, struct http_request *r)
 {
-	struct rd rd = rd_init(head, len);
-	const char *l;
-	size_t ll;
+	struct rd rd = rd_init(head, len), line;
 	int st;
 
 	memset(r, 0, sizeof(*r));
-	if (!next_line(&rd, &l, &ll))
-		return len > HTTP_MAX_LINE ? 414 : 400;
-	if (ll > HTTP_MAX_LINE)
-		return 414;
-	if ((st = parse_request_line(l, ll, r)) != 0)
+	do {                    /* empty lines first: skipped (RFC 9112 2.2) */
+		if (!rd_line(&rd, &line))
+			return len > HTTP_MAX_LINE ? 414 : 400;
+	} while (rd_empty(&line));
+	if ((st = parse_request_line(line, r)) != 0)
 		return st;
 	/* HTTP/1.1 keeps the connection unless told; 1.0 closes it. */
 	r->keep_alive = r->minor >= 1;
-	while (next_line(&rd, &l, &ll) && ll > 0) {
-		if (l[0] == ' ' || l[0] == '\t')
-			return 400;     /* obsolete line folding */
-		parse_header(l, ll, r);
-	}
+	while (rd_line(&rd, &line) && !rd_empty(&line))
+		if ((st = parse_header(line, r)) != 0)
+			return st;
 	return 0;       /* other methods: the server answers 405 */
+}
+
+/* A decimal number in [0, max] that is the whole of t. */
+static int range_num(struct rd t, long long max, long long *out)
+{
+	const uint8_t *p;
+	size_t n;
+
+	rd_rest(&t, &p, &n);
+	return parse_num_n((const char *)p, n, 0, max, out);
 }
 
 enum http_range_result http_parse_range(const char *v, uint64_t size,
 					uint64_t *first, uint64_t *last)
 {
-	const char *dash;
+	struct rd r = rd_init(v, strlen(v)), a_txt;
 	long long a, b;
-	size_t alen, blen;
 
-	if (strncasecmp(v, "bytes=", 6) || strchr(v, ','))
+	if (!rd_expect_nocase(&r, "bytes=") || rd_contains(&r, ',') ||
+	    !rd_until(&r, '-', &a_txt) || !rd_skip(&r, 1))
 		return RANGE_IGNORE;
-	v += 6;
-	if (!(dash = strchr(v, '-')))
-		return RANGE_IGNORE;
-	alen = (size_t)(dash - v);
-	blen = strlen(dash + 1);
-	if (alen == 0) {                        /* "-n": the last n bytes */
-		if (parse_num_n(dash + 1, blen, 0, INT64_MAX / 2, &b) < 0)
+	if (rd_empty(&a_txt)) {                 /* "-n": the last n bytes */
+		if (range_num(r, INT64_MAX / 2, &b) < 0)
 			return RANGE_IGNORE;
 		if (b == 0 || size == 0)
 			return RANGE_UNSATISFIABLE;
@@ -215,12 +255,11 @@ enum http_range_result http_parse_range(const char *v, uint64_t size,
 		*last = size - 1;
 		return RANGE_OK;
 	}
-	if (parse_num_n(v, alen, 0, INT64_MAX / 2, &a) < 0)
+	if (range_num(a_txt, INT64_MAX / 2, &a) < 0)
 		return RANGE_IGNORE;
-	if (blen == 0) {
+	if (rd_empty(&r)) {
 		b = INT64_MAX / 2;
-	} else if (parse_num_n(dash + 1, blen, 0, INT64_MAX / 2, &b) < 0 ||
-		   b < a) {
+	} else if (range_num(r, INT64_MAX / 2, &b) < 0 || b < a) {
 		return RANGE_IGNORE;
 	}
 	if ((uint64_t)a >= size)

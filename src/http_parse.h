@@ -31,6 +31,10 @@ struct http_request {
  * it is not complete yet. */
 size_t http_head_length(const char *buf, size_t len);
 
+/* The answer to a head that filled a whole buffer of len without ending:
+ * 414 while the request line is not complete, 431 after it. */
+int http_overflow_status(const char *buf, size_t len);
+
 /* 0, or the status to answer with (400, 414, 431, 501, 505). */
 int http_parse_request(const char *head, size_t len, struct http_request *r);
 

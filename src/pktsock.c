@@ -115,12 +115,16 @@ int pktsock_open(void)
 	return fd;
 }
 
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+/* The running sum of the Internet checksum (RFC 1071) over r's bytes. */
+static uint32_t sum16(struct rd r, uint32_t sum)
 {
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
+	uint16_t v;
+	uint8_t odd;
+
+	while (rd_u16(&r, &v))
+		sum += v;
+	if (rd_u8(&r, &odd))
+		sum += (uint32_t)odd << 8;
 	return sum;
 }
 
@@ -131,39 +135,58 @@ static uint16_t fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+/* The IP header: version, length, no fragment, UDP, a valid checksum.
+ * Only the header's checksum is checked: the kernel computes it in
+ * software, while a UDP checksum seen on a packet socket may still be the
+ * partial one that checksum offload completes later. */
+static int ipv4_header(struct rd hdr, struct in_addr *src,
+		       struct in_addr *dst)
+{
+	uint8_t vihl, proto;
+	uint16_t frag;
+	uint32_t s, d;
+
+	if (fold(sum16(hdr, 0)) != 0)
+		return -EINVAL;
+	if (!rd_u8(&hdr, &vihl) || !rd_skip(&hdr, 5) || !rd_u16(&hdr, &frag) ||
+	    !rd_skip(&hdr, 1) || !rd_u8(&hdr, &proto) || !rd_skip(&hdr, 2) ||
+	    !rd_u32(&hdr, &s) || !rd_u32(&hdr, &d))
+		return -EINVAL;
+	if (proto != IPPROTO_UDP || (frag & 0x3fff))   /* MF or offset */
+		return -EINVAL;
+	src->s_addr = htonl(s);
+	dst->s_addr = htonl(d);
+	return 0;
+}
+
 int ipudp_parse(const uint8_t *pkt, size_t len, struct sockaddr_in *from,
 		struct in_addr *dst, uint16_t *dport, const uint8_t **payload,
 		size_t *plen)
 {
-	struct rd r = rd_init(pkt, len), ip, udp;
-	uint8_t vihl, proto;
-	uint16_t total, frag, sport, ulen;
-	uint32_t s, d;
+	struct rd frame = rd_init(pkt, len), first = frame, dgram, hdr, udp;
+	uint8_t vihl;
+	uint16_t total, sport, ulen;
+	struct in_addr src;
 
-	if (!rd_u8(&r, &vihl) || vihl >> 4 != 4 || (vihl & 15) < 5)
+	/* The datagram is its total length; the frame may carry padding
+	 * after it (Ethernet's 60-byte minimum). */
+	if (!rd_u8(&first, &vihl) || !rd_skip(&first, 1) ||
+	    !rd_u16(&first, &total) || !rd_sub(&frame, &dgram, total))
 		return -EINVAL;
-	r = rd_init(pkt, len);
-	if (len < 20 || !rd_skip(&r, 2) || !rd_u16(&r, &total) ||
-	    total > len || total < (vihl & 15) * 4 + 8)
+	if (vihl >> 4 != 4 || (vihl & 15) * 4u < IPV4_MIN_HDR_LEN ||
+	    !rd_sub(&dgram, &hdr, (vihl & 15) * 4u) ||
+	    ipv4_header(hdr, &src, dst) < 0)
 		return -EINVAL;
-	r = rd_init(pkt, total);
-	if (!rd_sub(&r, &ip, (size_t)(vihl & 15) * 4) ||
-	    !rd_skip(&ip, 6) || !rd_u16(&ip, &frag) || !rd_skip(&ip, 1) ||
-	    !rd_u8(&ip, &proto) || !rd_skip(&ip, 2) || !rd_u32(&ip, &s) ||
-	    !rd_u32(&ip, &d))
-		return -EINVAL;
-	if (proto != IPPROTO_UDP || (frag & 0x3fff))   /* MF or offset */
-		return -EINVAL;
-	if (!rd_u16(&r, &sport) || !rd_u16(&r, dport) || !rd_u16(&r, &ulen) ||
-	    !rd_skip(&r, 2) || ulen < 8 || !rd_sub(&r, &udp, ulen - 8u))
+	/* What follows the UDP datagram inside the IP one is ignored. */
+	if (!rd_u16(&dgram, &sport) || !rd_u16(&dgram, dport) ||
+	    !rd_u16(&dgram, &ulen) || !rd_skip(&dgram, 2) ||
+	    ulen < UDP_HDR_LEN || !rd_sub(&dgram, &udp, ulen - UDP_HDR_LEN))
 		return -EINVAL;
 	memset(from, 0, sizeof(*from));
 	from->sin_family = AF_INET;
-	from->sin_addr.s_addr = htonl(s);
+	from->sin_addr = src;
 	from->sin_port = htons(sport);
-	dst->s_addr = htonl(d);
-	*payload = udp.p;
-	*plen = udp.left;
+	rd_rest(&udp, payload, plen);
 	return 0;
 }
 
@@ -171,40 +194,40 @@ int ipudp_build(uint8_t *out, size_t cap, struct in_addr src, uint16_t sport,
 		struct in_addr dst, uint16_t dport, const void *payload,
 		size_t len)
 {
-	struct wr w = wr_init(out, cap);
+	struct wr w = wr_init(out, cap), ip_csum, udp_csum;
+	struct rd frame, ip, addrs;
 	size_t total = IPUDP_HDR_LEN + len;
-	uint32_t pseudo;
 	uint16_t csum;
 
-	if (total > 0xffff || total > cap)
+	if (total > 0xffff)
 		return -ENOBUFS;
-	wr_u8(&w, 0x45);
+	wr_u8(&w, 0x45);                /* IPv4, no options */
 	wr_u8(&w, 0);
 	wr_u16(&w, (uint16_t)total);
 	wr_u32(&w, 0);                  /* id, flags, offset */
 	wr_u8(&w, 64);                  /* TTL */
 	wr_u8(&w, IPPROTO_UDP);
-	wr_u16(&w, 0);                  /* checksum, below */
+	wr_reserve(&w, &ip_csum, 2);
 	wr_bytes(&w, &src.s_addr, 4);
 	wr_bytes(&w, &dst.s_addr, 4);
 	wr_u16(&w, sport);
 	wr_u16(&w, dport);
-	wr_u16(&w, (uint16_t)(8 + len));
-	wr_u16(&w, 0);
+	wr_u16(&w, (uint16_t)(UDP_HDR_LEN + len));
+	wr_reserve(&w, &udp_csum, 2);
 	wr_bytes(&w, payload, len);
-	if (w.overflow)
+	frame = wr_written(&w);
+	if (!wr_ok(&w) || !rd_sub(&frame, &ip, IPV4_MIN_HDR_LEN))
 		return -ENOBUFS;
-	csum = fold(sum16(out, 20, 0));
-	out[10] = (uint8_t)(csum >> 8);
-	out[11] = (uint8_t)csum;
-	/* UDP checksum over the pseudo-header, header and payload. */
-	pseudo = sum16(out + 12, 8, 0) + IPPROTO_UDP + (uint32_t)(8 + len);
-	csum = fold(sum16(out + 20, 8 + len, pseudo));
-	if (csum == 0)
-		csum = 0xffff;          /* RFC 768: 0 means "none" */
-	out[26] = (uint8_t)(csum >> 8);
-	out[27] = (uint8_t)csum;
-	return (int)total;
+	/* frame is now the UDP header and payload. */
+	addrs = ip;
+	rd_skip(&addrs, 12);            /* to source and destination */
+	/* UDP checksum over the pseudo-header (RFC 768), header, payload;
+	 * both checksum fields are still zero while summing. */
+	csum = fold(sum16(frame, sum16(addrs, IPPROTO_UDP +
+				       (uint32_t)(UDP_HDR_LEN + len))));
+	wr_u16(&udp_csum, csum ? csum : 0xffff);   /* 0 means "none" */
+	wr_u16(&ip_csum, fold(sum16(ip, 0)));
+	return wr_done(&w);
 }
 
 ssize_t pktsock_recv(int fd, uint8_t *buf, size_t cap, struct udp_meta *meta,

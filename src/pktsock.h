@@ -13,7 +13,9 @@
 
 #include "udp.h"
 
-#define IPUDP_HDR_LEN 28        /* IPv4 without options + UDP */
+#define IPV4_MIN_HDR_LEN 20     /* IPv4 without options */
+#define UDP_HDR_LEN 8
+#define IPUDP_HDR_LEN (IPV4_MIN_HDR_LEN + UDP_HDR_LEN)
 
 /* AF_PACKET socket with the filter attached (needs CAP_NET_RAW: opened
  * before the privilege drop).  -errno on failure. */
@@ -30,7 +32,11 @@ ssize_t pktsock_recv(int fd, uint8_t *buf, size_t cap, struct udp_meta *meta,
 ssize_t pktsock_send_broadcast(int fd, int ifindex, struct in_addr src,
 			       const void *payload, size_t len);
 
-/* Pure framing, for the unit tests. */
+/* Pure framing, for pktsock_recv/pktsock_send_broadcast, the unit tests
+ * and the fuzzer.  ipudp_parse: 0, or -EINVAL for anything but an
+ * unfragmented IPv4/UDP datagram with a valid header checksum (the UDP
+ * checksum is not checked); *payload points into pkt.  ipudp_build: the
+ * frame's length, or -ENOBUFS. */
 int ipudp_parse(const uint8_t *pkt, size_t len, struct sockaddr_in *from,
 		struct in_addr *dst, uint16_t *dport, const uint8_t **payload,
 		size_t *plen);

@@ -1,6 +1,6 @@
-/* The status listener.  Deliberately small: it reads one request line
- * (and ignores the headers), answers with the whole document and closes
- * the connection.  Its peers are an operator's browser or a Prometheus
+/* The status listener.  Deliberately small: it reads one request head
+ * (parsed by http_parse.c, as the file server's are), answers with the
+ * whole document and closes the connection.  Its peers are an operator's browser or a Prometheus
  * scraper on a trusted address, so a few connections and a short
  * deadline are all it needs. */
 #include "autoconf.h"
@@ -15,13 +15,13 @@
 
 #include "clients.h"
 #include "ctx.h"
+#include "http_parse.h"
 #include "log.h"
 #include "proxy.h"
 #include "status.h"
 #include "util.h"
 
 #define STATUS_MAX_CONNS 16
-#define STATUS_MAX_REQUEST 2048
 #define STATUS_DEADLINE 5.0     /* seconds for a whole exchange */
 #define STATUS_REFRESH 2        /* seconds between page reloads */
 
@@ -29,7 +29,7 @@ struct status_conn {
 	ev_io io;
 	ev_timer timer;
 	struct pxe_ctx *ctx;
-	char req[STATUS_MAX_REQUEST];
+	char req[HTTP_MAX_HEAD];
 	size_t req_len;
 	char *out;              /* the response, once built */
 	size_t out_len, sent;
@@ -135,50 +135,86 @@ static void conn_close(struct status_conn *c)
 	c->used = false;
 }
 
-/* The whole response in one buffer: a header and one document. */
-static void build_response(struct status_conn *c)
+/* The document a request asks for, written to f: its status, and its
+ * type in *type.  status is the parser's verdict (0: parsed). */
+static int write_document(struct status_conn *c, int status,
+			  const struct http_request *r, FILE *f,
+			  const char **type)
 {
-	char method[8] = "", path[64] = "";
-	const char *type = "text/plain; charset=utf-8", *code = "200 OK";
+	*type = "text/plain; charset=utf-8";
+	if (status) {
+		fprintf(f, "%d %s\n", status, http_reason(status));
+		return status;
+	}
+	if (r->method != HTTP_GET) {
+		fprintf(f, "only GET\n");
+		return 405;
+	}
+	if (!strcmp(r->path, "/metrics")) {
+		*type = "text/plain; version=0.0.4; charset=utf-8";
+		status_metrics(c->ctx, f);
+	} else if (!strcmp(r->path, "/status.json")) {
+		*type = "application/json";
+		status_json(c->ctx, f);
+	} else if (!strcmp(r->path, "/status") || !strcmp(r->path, "/")) {
+		*type = "text/html; charset=utf-8";
+		status_html(c->ctx, f);
+	} else {
+		fprintf(f, "not found: /status, /status.json, /metrics\n");
+		return 404;
+	}
+	return 200;
+}
+
+/* The whole response in one buffer: a header and one document. */
+static void build_response(struct status_conn *c, int status,
+			   const struct http_request *r)
+{
+	const char *type;
 	char *body = NULL;
 	size_t blen = 0;
 	FILE *f = open_memstream(&body, &blen);
-	char *sp1 = memchr(c->req, ' ', c->req_len);
-	char *sp2 = sp1 ? memchr(sp1 + 1, ' ', c->req_len - (size_t)(sp1 + 1 - c->req)) : NULL;
 
-	if (sp1 && sp2 && (size_t)(sp1 - c->req) < sizeof(method) &&
-	    (size_t)(sp2 - sp1 - 1) < sizeof(path)) {
-		memcpy(method, c->req, (size_t)(sp1 - c->req));
-		memcpy(path, sp1 + 1, (size_t)(sp2 - sp1 - 1));
-	}
 	if (!f)
 		return;
-	if (strcmp(method, "GET")) {
-		code = "405 Method Not Allowed";
-		fprintf(f, "only GET\n");
-	} else if (!strcmp(path, "/metrics")) {
-		type = "text/plain; version=0.0.4; charset=utf-8";
-		status_metrics(c->ctx, f);
-	} else if (!strcmp(path, "/status.json")) {
-		type = "application/json";
-		status_json(c->ctx, f);
-	} else if (!strcmp(path, "/status") || !strcmp(path, "/")) {
-		type = "text/html; charset=utf-8";
-		status_html(c->ctx, f);
-	} else {
-		code = "404 Not Found";
-		fprintf(f, "not found: /status, /status.json, /metrics\n");
-	}
+	status = write_document(c, status, r, f, &type);
 	fclose(f);
 	f = open_memstream(&c->out, &c->out_len);
 	if (f) {
-		fprintf(f, "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
+		fprintf(f, "HTTP/1.1 %d %s\r\n%sContent-Type: %s\r\n"
 			"Content-Length: %zu\r\nCache-Control: no-store\r\n"
-			"Connection: close\r\n\r\n", code, type, blen);
+			"Connection: close\r\n\r\n", status,
+			http_reason(status),
+			status == 405 ? "Allow: GET\r\n" : "", type, blen);
 		fwrite(body, 1, blen, f);
 		fclose(f);
 	}
 	free(body);
+}
+
+/* Reads until the head is complete (or fills the buffer), then builds
+ * the answer. */
+static bool read_request(struct status_conn *c, int fd)
+{
+	struct http_request r;
+	size_t len;
+	int st;
+	ssize_t n = read(fd, c->req + c->req_len, sizeof(c->req) - c->req_len);
+
+	if (n <= 0) {
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		return false;
+	}
+	c->req_len += (size_t)n;
+	if ((len = http_head_length(c->req, c->req_len)) > 0)
+		st = http_parse_request(c->req, len, &r);
+	else if (c->req_len == sizeof(c->req))
+		st = http_overflow_status(c->req, c->req_len);
+	else
+		return true;            /* more to come */
+	build_response(c, st, &r);
+	return c->out != NULL;
 }
 
 static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
@@ -187,25 +223,12 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
 	ssize_t n;
 
 	if (!c->out) {
-		n = read(w->fd, c->req + c->req_len,
-			 sizeof(c->req) - 1 - c->req_len);
-		if (n <= 0) {
-			if (n < 0 && errno == EAGAIN)
-				return;
+		if (!read_request(c, w->fd)) {
 			conn_close(c);
 			return;
 		}
-		c->req_len += (size_t)n;
-		c->req[c->req_len] = '\0';
-		/* The request line is enough; headers are not needed. */
-		if (!memchr(c->req, '\n', c->req_len) &&
-		    c->req_len < sizeof(c->req) - 1)
+		if (!c->out)
 			return;
-		build_response(c);
-		if (!c->out) {
-			conn_close(c);
-			return;
-		}
 		ev_io_stop(loop, w);
 		ev_io_set(w, w->fd, EV_WRITE);
 		ev_io_start(loop, w);

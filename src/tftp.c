@@ -54,7 +54,8 @@ struct xfer {
 	ev_timer timer;
 	int sock, fd;
 	struct sockaddr_in peer;
-	char name[TFTP_MAX_NAME + 1];
+	char name[TFTP_MAX_NAME + 1];   /* as opened, to match a resent RRQ */
+	char shown[TFTP_MAX_NAME + 1];  /* the same for logs: log_vis() */
 	struct tftp_params p;
 	uint64_t size;
 	uint64_t last;          /* number of the last block */
@@ -94,14 +95,14 @@ static void xfer_end(struct xfer *x, bool ok, const char *why)
 		ctx->stats.tftp_bytes += x->size;
 		log_client("tftp: %s:%u %s: %llu bytes in %.3f s (%.1f MB/s), "
 			   "blksize %u, windowsize %u, %u retransmits", peer,
-			   ntohs(x->peer.sin_port), x->name,
+			   ntohs(x->peer.sin_port), x->shown,
 			   (unsigned long long)x->size, ms / 1000.0,
 			   ms ? x->size / 1000.0 / ms : 0.0, x->p.blksize,
 			   x->p.windowsize, x->retransmits);
 	} else if (why) {
 		ctx->stats.tftp_errors++;
 		log_client("tftp: %s:%u %s: ended after %llu bytes: %s", peer,
-			   ntohs(x->peer.sin_port), x->name,
+			   ntohs(x->peer.sin_port), x->shown,
 			   (unsigned long long)bytes, why);
 	}
 	clients_transfer_end(ctx->clients, x->cref, ok ? x->size : bytes,
@@ -163,7 +164,7 @@ static bool send_window(struct xfer *x, bool retransmit)
 	for (uint64_t b = x->acked + 1; b <= upto; b++) {
 		if ((err = send_block(x, b)) < 0) {
 			errno = -err;
-			log_warn("tftp: %s", x->name);
+			log_warn("tftp: %s", x->shown);
 			/* Tell the client, or it retries into silence. */
 			send_ctrl(x, tftp_build_error(TERR_UNDEF, "read error",
 						      x->buf, x->buf_cap));
@@ -254,7 +255,7 @@ static void on_xfer_readable(struct ev_loop *loop, ev_io *w, int revents)
 	if (op == TFTP_ERROR) {
 		/* EDK2 reads tsize then aborts on purpose (code 8). */
 		log_debug("tftp: %s: client sent error %u, transfer ends",
-			  x->name, arg);
+			  x->shown, arg);
 		xfer_end(x, false, NULL);
 		return;
 	}
@@ -391,6 +392,7 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 		return;
 	}
 	snprintf(x->name, sizeof(x->name), "%s", name);
+	log_vis(x->shown, sizeof(x->shown), name, strlen(name));
 	lim.mtu_blksize = mtu_blksize(x->sock);
 	tftp_negotiate(r, x->size, &lim, &x->p);
 	x->last = x->size / x->p.blksize + 1;   /* the last one is short */

@@ -160,7 +160,7 @@ int tftp_build_oack(const struct tftp_params *p, uint8_t *buf, size_t cap)
 		put_option(&w, "timeout", p->timeout);
 	if (p->oack_windowsize)
 		put_option(&w, "windowsize", p->windowsize);
-	return w.overflow ? -ENOBUFS : (int)wr_len(&w);
+	return wr_done(&w);
 }
 
 int tftp_build_data_header(uint16_t block, uint8_t *buf, size_t cap,
@@ -171,7 +171,7 @@ int tftp_build_data_header(uint16_t block, uint8_t *buf, size_t cap,
 	wr_u16(&w, TFTP_DATA);
 	wr_u16(&w, block);      /* wraps past 65535: RFC 1350 */
 	wr_room(&w, payload, want);
-	return w.overflow ? -ENOBUFS : (int)wr_len(&w);
+	return wr_done(&w);
 }
 
 int tftp_build_error(unsigned code, const char *msg, uint8_t *buf, size_t cap)
@@ -181,7 +181,7 @@ int tftp_build_error(unsigned code, const char *msg, uint8_t *buf, size_t cap)
 	wr_u16(&w, TFTP_ERROR);
 	wr_u16(&w, (uint16_t)code);
 	wr_cstr(&w, msg ? msg : tftp_error_text(code));
-	return w.overflow ? -ENOBUFS : (int)wr_len(&w);
+	return wr_done(&w);
 }
 
 int tftp_parse_reply(const uint8_t *pkt, size_t len, uint16_t *op,
