@@ -92,7 +92,9 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 	struct pxe_ctx *ctx = p->ctx;
 	struct dhcp6_msg m;
 	struct proxy6_answer a;
-	struct in6_addr server, hint;
+	struct proxy6_in in = { .port = port, .from = meta->from,
+				.duid = p->duid, .duid_len = p->duid_len };
+	struct in6_addr hint;
 	char ifname[IF_NAMESIZE];
 	uint8_t out[DHCP6_MAX_LEN];
 	const char *why = NULL;
@@ -104,13 +106,14 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 		return count_drop(ctx, DROP_MALFORMED, ifname, meta,
 				  meta->truncated ? "truncated" : why);
 	hint = addr_hint(&m, meta);
-	if (!p->addr(ctx, meta->ifindex, &hint, &server, ifname))
+	if (!p->addr(ctx, meta->ifindex, &hint, &in.server, ifname))
 		return count_drop(ctx, DROP_IFACE, ifname, meta, NULL);
 	/* A unicast to 4011 went to the host in our URL: answer as it. */
 	if (port == DHCP6_PXE_PORT && !IN6_IS_ADDR_MULTICAST(&meta->dst))
-		server = meta->dst;
-	r = proxy6_decide(ctx->cfg, &m, port, &meta->from, &server, p->duid,
-			  p->duid_len, &a);
+		in.server = meta->dst;
+	/* in.link_mac: the neighbour table's entry for meta->from once
+	 * netif follows IPv6 neighbours. */
+	r = proxy6_decide(ctx->cfg, &m, &in, &a);
 	if (r != DROP_REASONS)
 		return count_drop(ctx, r, ifname, meta,
 				  a.detail ? a.detail : a.rule);

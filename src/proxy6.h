@@ -28,16 +28,26 @@ struct proxy6_answer {
 	const char *detail;             /* more about a drop, or NULL */
 };
 
+/* What the packet's envelope tells about it. */
+struct proxy6_in {
+	unsigned port;                  /* 547 or 4011 */
+	struct sockaddr_in6 from;       /* the packet's source */
+	/* Our address that the URL names: global or unique-local, since
+	 * the firmware cannot use a link-local one. */
+	struct in6_addr server;
+	/* The sender's MAC from the neighbour table, or NULL.  Needed on
+	 * 4011, where OVMF sends from its leased address (no EUI-64) with a
+	 * DUID-UUID, so that MAC rules decide as they did for the Solicit. */
+	const uint8_t *link_mac;
+	const uint8_t *duid;            /* our Server Identifier */
+	size_t duid_len;
+};
+
 /* Returns DROP_REASONS when the message gets an answer (filled in a),
- * else the reason to stay silent (a->detail may say more).  port is 547
- * or 4011; from is the packet's source; server is our address that the
- * URL names (global or unique-local: the firmware cannot use a link-local
- * one); duid is our Server Identifier. */
+ * else the reason to stay silent (a->detail may say more). */
 enum drop_reason proxy6_decide(const struct config *c,
-			       const struct dhcp6_msg *m, unsigned port,
-			       const struct sockaddr_in6 *from,
-			       const struct in6_addr *server,
-			       const uint8_t *duid, size_t duid_len,
+			       const struct dhcp6_msg *m,
+			       const struct proxy6_in *in,
 			       struct proxy6_answer *a);
 
 /* Our address for the URL, on the interface a message came in on: hint

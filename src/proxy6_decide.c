@@ -143,10 +143,8 @@ static void fill_query(const struct dhcp6_msg *m,
 }
 
 enum drop_reason proxy6_decide(const struct config *c,
-			       const struct dhcp6_msg *m, unsigned port,
-			       const struct sockaddr_in6 *from,
-			       const struct in6_addr *server,
-			       const uint8_t *duid, size_t duid_len,
+			       const struct dhcp6_msg *m,
+			       const struct proxy6_in *in,
 			       struct proxy6_answer *a)
 {
 	struct boot_query q;
@@ -157,8 +155,9 @@ enum drop_reason proxy6_decide(const struct config *c,
 	int r;
 
 	memset(a, 0, sizeof(*a));
-	if ((why = check_type(m, port, &a->detail)) != DROP_REASONS ||
-	    (why = check_ids(m, duid, duid_len, &a->detail)) != DROP_REASONS)
+	if ((why = check_type(m, in->port, &a->detail)) != DROP_REASONS ||
+	    (why = check_ids(m, in->duid, in->duid_len, &a->detail)) !=
+	    DROP_REASONS)
 		return why;
 	if (!(a->cls = client_class(m, &vendor, &vendor_len)))
 		return DROP_NOT_PXE;
@@ -167,21 +166,25 @@ enum drop_reason proxy6_decide(const struct config *c,
 		a->detail = r == -1 ? "no client architecture (61)" : NULL;
 		return DROP_BAD_ARCH;
 	}
-	if (!usable_server(server)) {
+	if (!usable_server(&in->server)) {
 		a->detail = "no global or unique-local address to name";
 		return DROP_IFACE;
 	}
-	a->have_mac = dhcp6_client_mac(m, &from->sin6_addr, a->mac);
+	a->have_mac = dhcp6_client_mac(m, &in->from.sin6_addr, a->mac);
+	if (!a->have_mac && in->link_mac && !m->n_relays) {
+		memcpy(a->mac, in->link_mac, sizeof(a->mac));
+		a->have_mac = true;
+	}
 	fill_query(m, a, vendor, vendor_len, &q);
 	if ((why = boot_choose(c, &q, &b, &a->rule)) != DROP_REASONS)
 		return why;
-	if (expand_url(b, a->cls[0] == 'H', server, a, a->url,
+	if (expand_url(b, a->cls[0] == 'H', &in->server, a, a->url,
 		       sizeof(a->url)) < 0)
 		return DROP_NO_BOOTFILE;
-	a->reply.type = port == DHCP6_PXE_PORT ? DHCP6_REPLY :
-						 DHCP6_ADVERTISE;
-	a->reply.server_duid = duid;
-	a->reply.server_duid_len = duid_len;
+	a->reply.type = in->port == DHCP6_PXE_PORT ? DHCP6_REPLY :
+						     DHCP6_ADVERTISE;
+	a->reply.server_duid = in->duid;
+	a->reply.server_duid_len = in->duid_len;
 	a->reply.url = a->url;
 	a->reply.vendor_data = vendor;
 	a->reply.vendor_data_len = vendor_len;
@@ -189,6 +192,6 @@ enum drop_reason proxy6_decide(const struct config *c,
 	 * address, or on 4011 from the address it had then, not
 	 * necessarily the one it keeps), or the outer relay at the port it
 	 * used (RFC 8415 19.3, RFC 8357). */
-	a->to = *from;
+	a->to = in->from;
 	return DROP_REASONS;
 }

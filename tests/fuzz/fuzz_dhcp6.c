@@ -38,23 +38,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct config *cfg;
 	static struct dhcp6_msg m;
 	struct proxy6_answer a;
-	struct sockaddr_in6 from = { .sin6_family = AF_INET6 };
-	struct in6_addr srv;
+	struct proxy6_in in = { .duid = duid, .duid_len = sizeof(duid) };
 	uint8_t out[DHCP6_MAX_LEN];
 	const char *why;
 
 	if (!cfg)
 		cfg = config_defaults();
-	inet_pton(AF_INET6, "2001:db8::5", &srv);
-	inet_pton(AF_INET6, "fe80::5054:ff:fe12:3456", &from.sin6_addr);
+	in.from.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::5", &in.server);
+	inet_pton(AF_INET6, "fe80::5054:ff:fe12:3456", &in.from.sin6_addr);
 	if (dhcp6_parse(&m, data, size, &why) < 0)
 		return 0;
 	for (unsigned port = 0; port < 2; port++) {
-		unsigned p = port ? DHCP6_PXE_PORT : DHCP6_SERVER_PORT;
 		int n;
 
-		if (proxy6_decide(cfg, &m, p, &from, &srv, duid, sizeof(duid),
-				  &a) != DROP_REASONS)
+		in.port = port ? DHCP6_PXE_PORT : DHCP6_SERVER_PORT;
+		if (proxy6_decide(cfg, &m, &in, &a) != DROP_REASONS)
 			continue;
 		n = dhcp6_build_reply(&m, &a.reply, out, sizeof(out));
 		if (n == -ENOBUFS)

@@ -178,6 +178,20 @@ static struct in6_addr server;
 /* The link-local address OVMF forms from 52:54:00:12:34:56. */
 #define CLIENT_LL "fe80::5054:ff:fe12:3456"
 
+static enum drop_reason decide_in(const struct config *c,
+				  const struct dhcp6_msg *m, unsigned port,
+				  const struct sockaddr_in6 *from,
+				  const struct in6_addr *srv,
+				  const uint8_t *link_mac,
+				  struct proxy6_answer *a)
+{
+	struct proxy6_in in = { .port = port, .from = *from, .server = *srv,
+				.link_mac = link_mac, .duid = our_duid,
+				.duid_len = sizeof(our_duid) };
+
+	return proxy6_decide(c, m, &in, a);
+}
+
 static enum drop_reason decide(const struct pkt *p, unsigned port,
 			       struct dhcp6_msg *m, struct proxy6_answer *a)
 {
@@ -186,8 +200,7 @@ static enum drop_reason decide(const struct pkt *p, unsigned port,
 
 	if (dhcp6_parse(m, p->b, p->len, &why) < 0)
 		return DROP_MALFORMED;
-	return proxy6_decide(cfg, m, port, &from, &server, our_duid,
-			     sizeof(our_duid), a);
+	return decide_in(cfg, m, port, &from, &server, NULL, a);
 }
 
 /* The client part of an answer: the fields EDK2 and OVMF need (lab
@@ -420,11 +433,9 @@ static void test_only_a_routable_address_is_named(void)
 	inet_pton(AF_INET6, "fe80::5", &ll);
 	edk2_solicit(&p, PXE_CLASS, 7);
 	CHECK(dhcp6_parse(&m, p.b, p.len, &why) == 0);
-	CHECK(proxy6_decide(cfg, &m, 547, &from, &ll, our_duid,
-			    sizeof(our_duid), &a) == DROP_IFACE);
+	CHECK(decide_in(cfg, &m, 547, &from, &ll, NULL, &a) == DROP_IFACE);
 	inet_pton(AF_INET6, "fd00::5", &ll);
-	CHECK(proxy6_decide(cfg, &m, 547, &from, &ll, our_duid,
-			    sizeof(our_duid), &a) == DROP_REASONS);
+	CHECK(decide_in(cfg, &m, 547, &from, &ll, NULL, &a) == DROP_REASONS);
 	CHECK(!strcmp(a.url, "tftp://[fd00::5]/grubx64.efi"));
 }
 
@@ -643,27 +654,33 @@ static void test_rules_apply_to_ipv6_clients(void)
 	}
 	edk2_solicit(&p, PXE_CLASS, 7);
 	CHECK(dhcp6_parse(&m, p.b, p.len, &why) == 0);
-	CHECK(proxy6_decide(c, &m, 547, &from, &server, our_duid,
-			    sizeof(our_duid), &a) == DROP_REASONS);
+	CHECK(decide_in(c, &m, 547, &from, &server, NULL, &a) == DROP_REASONS);
 	CHECK(a.rule && !strcmp(a.rule, "lab"));
 	CHECK(!strcmp(a.url,
 		      "tftp://[2001:db8::5]/lab/52:54:00:12:34:56/7.efi"));
 	from = addr6("fe80::5054:ff:fe99:1", 546);
-	CHECK(proxy6_decide(c, &m, 547, &from, &server, our_duid,
-			    sizeof(our_duid), &a) == DROP_RULE_IGNORE);
+	CHECK(decide_in(c, &m, 547, &from, &server, NULL, &a) == DROP_RULE_IGNORE);
 	/* An unknown MAC matches no MAC rule. */
 	from = addr6("fe80::1c2d:3e4f:5a6b:7c8d", 546);
-	CHECK(proxy6_decide(c, &m, 547, &from, &server, our_duid,
-			    sizeof(our_duid), &a) == DROP_REASONS);
+	CHECK(decide_in(c, &m, 547, &from, &server, NULL, &a) == DROP_REASONS);
 	CHECK(a.rule && !strcmp(a.rule, "chain") &&
 	      !strcmp(a.url, "tftp://[2001:db8::5]/ipxe.efi"));
+	/* PXE's 4011 Request comes from its leased address with a
+	 * DUID-UUID: only the neighbour table's MAC keeps the rule. */
+	edk2_boot_request(&p, our_duid, sizeof(our_duid));
+	CHECK(dhcp6_parse(&m, p.b, p.len, &why) == 0);
+	from = addr6("2001:db8::9", 4011);
+	CHECK(decide_in(c, &m, 4011, &from, &server, NULL, &a) ==
+	      DROP_REASONS && a.rule && !strcmp(a.rule, "chain"));
+	CHECK(decide_in(c, &m, 4011, &from, &server,
+			(const uint8_t *)"\x52\x54\x00\x12\x34\x56", &a) ==
+	      DROP_REASONS && a.rule && !strcmp(a.rule, "lab"));
 	/* iPXE (user class 15, RFC 8415 items) never gets iPXE again. */
 	edk2_solicit(&p, PXE_CLASS, 7);
 	OPT(&p, OPT6_USER_CLASS, "\x00\x04iPXE");
 	CHECK(dhcp6_parse(&m, p.b, p.len, &why) == 0);
 	CHECK(dhcp6_has_user_class(&m, "iPXE"));
-	CHECK(proxy6_decide(c, &m, 547, &from, &server, our_duid,
-			    sizeof(our_duid), &a) == DROP_REASONS);
+	CHECK(decide_in(c, &m, 547, &from, &server, NULL, &a) == DROP_REASONS);
 	CHECK(a.rule && !strcmp(a.rule, "ipxe") &&
 	      !strcmp(a.url, "http://[2001:db8::5]/boot.ipxe"));
 	config_free(c);
@@ -702,10 +719,9 @@ static void test_random(void)
 			continue;
 		}
 		parsed++;
-		if (proxy6_decide(cfg, &m, kind ? 547 : 4011,
-				  &(struct sockaddr_in6){ 0 }, &server,
-				  our_duid, sizeof(our_duid), &a) !=
-		    DROP_REASONS) {
+		if (decide_in(cfg, &m, kind ? 547 : 4011,
+			      &(struct sockaddr_in6){ 0 }, &server, NULL,
+			      &a) != DROP_REASONS) {
 			refused++;
 			continue;
 		}
