@@ -1,0 +1,222 @@
+/* Proxy DHCPv6 sockets: UDP 547 (joined to ff02::1:2 on each served
+ * interface, and relays' unicasts) and 4011 (PXE's boot-server Request,
+ * unicast to the host in our URL).  Each datagram is parsed, decided by
+ * proxy6_decide() and answered to its source; everything else is in
+ * proxy6_decide.c and dhcp6.c. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "log.h"
+#include "proxy.h"
+#include "proxy6.h"
+#include "udp6.h"
+#include "util.h"
+
+struct proxy6 {
+	struct pxe_ctx *ctx;
+	int fd547, fd4011;
+	ev_io w547, w4011;
+	uint8_t duid[DUID_MAX_LEN];
+	size_t duid_len;
+	proxy6_addr_fn addr;
+};
+
+/* RFC 8415 7.1: All_DHCP_Relay_Agents_and_Servers. */
+static const struct in6_addr all_dhcp_servers = {
+	{ { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2 } }
+};
+
+static void count_drop(struct pxe_ctx *ctx, enum drop_reason why,
+		       const char *ifname, const struct udp6_meta *meta,
+		       const char *detail)
+{
+	char src[INET6_ADDRSTRLEN];
+
+	ctx->stats.dhcp_dropped[why]++;
+	inet_ntop(AF_INET6, &meta->from.sin6_addr, src, sizeof(src));
+	log_debug_rl("%s: ignored DHCPv6 from [%s]:%u: %s%s%s", ifname, src,
+		     ntohs(meta->from.sin6_port), proxy_drop_name(why),
+		     detail ? ": " : "", detail ? detail : "");
+}
+
+static void log_sent(struct pxe_ctx *ctx, const struct proxy6_answer *a,
+		     const char *ifname, ssize_t n)
+{
+	char dst[INET6_ADDRSTRLEN], mac[18] = "unknown-mac";
+
+	inet_ntop(AF_INET6, &a->to.sin6_addr, dst, sizeof(dst));
+	if (a->have_mac)
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 a->mac[0], a->mac[1], a->mac[2], a->mac[3],
+			 a->mac[4], a->mac[5]);
+	if (n < 0) {
+		errno = (int)-n;
+		log_warn("%s: %s: sending %s to [%s]", ifname, mac,
+			 dhcp6_type_name(a->reply.type), dst);
+		return;
+	}
+	if (a->reply.type == DHCP6_ADVERTISE)
+		ctx->stats.dhcp_offers++;
+	else
+		ctx->stats.dhcp_acks++;
+	log_client("%s: %s arch %u (%s) %s: %s %s to [%s]:%u%s%s", ifname,
+		   mac, a->arch, arch_name(a->arch), a->cls,
+		   dhcp6_type_name(a->reply.type), a->url, dst,
+		   ntohs(a->to.sin6_port), a->rule ? " by rule " : "",
+		   a->rule ? a->rule : "");
+}
+
+/* The address that tells netif which of ours to name: the innermost
+ * relay's link-address (the client's link) unless it is unspecified
+ * (RFC 8415 19.1.1: then the Interface-ID tells, and the relay's own
+ * address is the best hint left), else the client's source. */
+static struct in6_addr addr_hint(const struct dhcp6_msg *m,
+				 const struct udp6_meta *meta)
+{
+	for (unsigned i = m->n_relays; i-- > 0;)
+		if (!IN6_IS_ADDR_UNSPECIFIED(&m->relay[i].link))
+			return m->relay[i].link;
+	return meta->from.sin6_addr;
+}
+
+static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
+			  size_t len, const struct udp6_meta *meta)
+{
+	struct pxe_ctx *ctx = p->ctx;
+	struct dhcp6_msg m;
+	struct proxy6_answer a;
+	struct proxy6_in in = { .port = port, .from = meta->from,
+				.duid = p->duid, .duid_len = p->duid_len };
+	struct in6_addr hint;
+	char ifname[IF_NAMESIZE];
+	uint8_t out[DHCP6_MAX_LEN];
+	const char *why = NULL;
+	enum drop_reason r;
+	int n;
+
+	snprintf(ifname, sizeof(ifname), "if%d", meta->ifindex);
+	if (meta->truncated || dhcp6_parse(&m, buf, len, &why) < 0)
+		return count_drop(ctx, DROP_MALFORMED, ifname, meta,
+				  meta->truncated ? "truncated" : why);
+	hint = addr_hint(&m, meta);
+	if (!p->addr(ctx, meta->ifindex, &hint, &in.server, ifname))
+		return count_drop(ctx, DROP_IFACE, ifname, meta, NULL);
+	/* A unicast to 4011 went to the host in our URL: answer as it. */
+	if (port == DHCP6_PXE_PORT && !IN6_IS_ADDR_MULTICAST(&meta->dst))
+		in.server = meta->dst;
+	/* in.link_mac: the neighbour table's entry for meta->from once
+	 * netif follows IPv6 neighbours. */
+	r = proxy6_decide(ctx->cfg, &m, &in, &a);
+	if (r != DROP_REASONS)
+		return count_drop(ctx, r, ifname, meta,
+				  a.detail ? a.detail : a.rule);
+	n = dhcp6_build_reply(&m, &a.reply, out, sizeof(out));
+	if (n < 0) {
+		log_warnx_rl("%s: DHCPv6 answer does not fit a packet", ifname);
+		return;
+	}
+	/* EDK2 takes the 4011 Reply only from the address it sent to
+	 * (PxeBcRequestBootService reads with the server's address); to a
+	 * group, the kernel picks our link-local source. */
+	log_sent(ctx, &a, ifname,
+		 udp6_send(port == DHCP6_PXE_PORT ? p->fd4011 : p->fd547, out,
+			   (size_t)n, &a.to, meta->ifindex,
+			   IN6_IS_ADDR_MULTICAST(&meta->dst) ? NULL :
+			   &meta->dst));
+}
+
+static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct proxy6 *p = w->data;
+	unsigned port = w == &p->w547 ? DHCP6_SERVER_PORT : DHCP6_PXE_PORT;
+	/* One byte more than the largest accepted message, to see
+	 * truncation. */
+	uint8_t buf[DHCP6_MAX_LEN + 1];
+	struct udp6_meta meta;
+
+	(void)loop;
+	(void)revents;
+	/* A few per wake-up, not all: TFTP and HTTP share the loop. */
+	for (int i = 0; i < 32; i++) {
+		ssize_t n = udp6_recv(w->fd, buf, sizeof(buf), &meta);
+
+		if (n < 0) {
+			if (n != -EAGAIN && n != -EINTR)
+				log_warnx_rl("udp6 %u: %s", port,
+					     strerror((int)-n));
+			return;
+		}
+		if ((size_t)n > DHCP6_MAX_LEN)
+			meta.truncated = true;
+		handle_packet(p, port, buf, (size_t)n, &meta);
+	}
+}
+
+int proxy6_join(struct proxy6 *p, int ifindex)
+{
+	return udp6_join(p->fd547, ifindex, &all_dhcp_servers);
+}
+
+int proxy6_open(struct pxe_ctx *ctx, struct proxy6 **out,
+		const int *ifindexes, unsigned n, const uint8_t *duid,
+		size_t duid_len, proxy6_addr_fn addr, unsigned *port)
+{
+	struct proxy6 *p;
+	int err;
+
+	if (duid_len < DUID_MIN_LEN || duid_len > DUID_MAX_LEN)
+		return -EINVAL;
+	p = xcalloc(1, sizeof(*p));
+	p->ctx = ctx;
+	p->addr = addr;
+	memcpy(p->duid, duid, duid_len);
+	p->duid_len = duid_len;
+	p->fd4011 = -1;
+	*port = DHCP6_SERVER_PORT;
+	if ((p->fd547 = udp6_bind(DHCP6_SERVER_PORT)) < 0) {
+		err = p->fd547;
+		goto fail;
+	}
+	for (unsigned i = 0; i < n && ifindexes[i]; i++)
+		if ((err = proxy6_join(p, ifindexes[i])) < 0)
+			goto fail;
+	*port = DHCP6_PXE_PORT;
+	if ((p->fd4011 = udp6_bind(DHCP6_PXE_PORT)) < 0) {
+		err = p->fd4011;
+		goto fail;
+	}
+	ev_io_init(&p->w547, on_readable, p->fd547, EV_READ);
+	ev_io_init(&p->w4011, on_readable, p->fd4011, EV_READ);
+	p->w547.data = p->w4011.data = p;
+	*out = p;
+	return 0;
+fail:
+	if (p->fd547 >= 0)
+		close(p->fd547);
+	free(p);
+	return err;
+}
+
+void proxy6_start(struct pxe_ctx *ctx, struct proxy6 *p)
+{
+	ev_io_start(ctx->loop, &p->w547);
+	ev_io_start(ctx->loop, &p->w4011);
+}
+
+void proxy6_close(struct pxe_ctx *ctx, struct proxy6 *p)
+{
+	if (!p)
+		return;
+	ev_io_stop(ctx->loop, &p->w547);
+	ev_io_stop(ctx->loop, &p->w4011);
+	close(p->fd547);
+	close(p->fd4011);
+	free(p);
+}

@@ -1,0 +1,30 @@
+/* IPv6 UDP sockets that know which interface and address a datagram came
+ * in on (IPV6_RECVPKTINFO), join multicast groups per interface, and
+ * send out of a given interface from a given address. */
+#ifndef PXE_UDP6_H
+#define PXE_UDP6_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct udp6_meta {
+	struct sockaddr_in6 from;       /* scope id set for link-local */
+	int ifindex;                    /* interface it arrived on */
+	struct in6_addr dst;            /* address (or group) it was sent to */
+	bool truncated;
+};
+
+/* [::]:port, IPv6 only (IPv4 has its own sockets on the same ports),
+ * non-blocking, close-on-exec, packet info on.  -errno on failure. */
+int udp6_bind(unsigned port);
+int udp6_join(int fd, int ifindex, const struct in6_addr *group);
+ssize_t udp6_recv(int fd, void *buf, size_t cap, struct udp6_meta *meta);
+/* src NULL: the kernel picks (a link-local one towards a link-local
+ * destination). */
+ssize_t udp6_send(int fd, const void *buf, size_t len,
+		  const struct sockaddr_in6 *to, int ifindex,
+		  const struct in6_addr *src);
+
+#endif
