@@ -17,8 +17,8 @@
 #include <sys/queue.h>
 #include <unistd.h>
 
+#include "bootsel.h"
 #include "clients.h"
-#include "cursor.h"
 #include "ctx.h"
 #include "log.h"
 #include "netif.h"
@@ -111,101 +111,21 @@ static bool type_for_port(int type, unsigned port)
 	return type == DHCPDISCOVER;
 }
 
-/* Option 77: iPXE sends its class bare ("iPXE"); RFC 3004 clients send
- * a list of length-prefixed classes.  Either form matches. */
-static bool has_user_class(const struct dhcp_msg *m, const char *want)
-{
-	size_t wlen = strlen(want), len;
-	const uint8_t *v, *cls;
-	uint8_t clen;
-	struct rd r;
-
-	if (!dhcp_opt(m, OPT_USER_CLASS, &v, &len))
-		return false;
-	if (len == wlen && !memcmp(v, want, wlen))
-		return true;
-	r = rd_init(v, len);
-	while (rd_u8(&r, &clen) && rd_ref(&r, &cls, clen))
-		if (clen == wlen && !memcmp(cls, want, wlen))
-			return true;
-	return false;
-}
-
-static bool is_ipxe_client(const struct dhcp_msg *m)
+/* What the shared rules see of a DHCPv4 client. */
+static void fill_query(const struct dhcp_msg *m, uint16_t arch,
+		       struct boot_query *q)
 {
 	const uint8_t *v;
 	size_t len;
 
-	return dhcp_opt(m, OPT_IPXE, &v, &len) || has_user_class(m, "iPXE");
-}
-
-/* An iPXE binary by its usual names (undionly.kpxe, ipxe.efi,
- * snponly.efi...); ".ipxe" is a script, not a binary. */
-static bool is_ipxe_binary(const char *boot)
-{
-	const char *base = strrchr(boot, '/');
-	size_t n;
-
-	base = base ? base + 1 : boot;
-	n = strlen(base);
-	if (n >= 5 && !strcasecmp(base + n - 5, ".ipxe"))
-		return false;
-	return strcasestr(base, "ipxe") || strcasestr(base, "undionly") ||
-	       strcasestr(base, "snponly") || (n >= 5 &&
-	       !strcasecmp(base + n - 5, ".kpxe"));
-}
-
-static bool rule_matches(const struct rule *r, const struct dhcp_msg *m,
-			 uint16_t arch)
-{
-	const uint8_t *v;
-	size_t len;
-
-	if (r->mac_len && (m->hlen < r->mac_len || (r->mac_len == 6 &&
-	    m->hlen != 6) || memcmp(m->chaddr, r->mac, r->mac_len)))
-		return false;
-	if (r->arch_mask && (arch >= ARCH_CODES ||
-			     !(r->arch_mask & (UINT64_C(1) << arch))))
-		return false;
-	if (r->vendor && (!dhcp_opt(m, OPT_VENDOR_CLASS, &v, &len) ||
-			  len < strlen(r->vendor) ||
-			  memcmp(v, r->vendor, strlen(r->vendor))))
-		return false;
-	if (r->user_class && !has_user_class(m, r->user_class))
-		return false;
-	if (r->ipxe >= 0 && dhcp_opt(m, OPT_IPXE, &v, &len) != (r->ipxe == 1))
-		return false;
-	return true;
-}
-
-/* Rules in order, then the arch table.  *b gets the template; returns
- * DROP_REASONS to answer, else why not. */
-static enum drop_reason choose_boot(const struct config *c,
-				    const struct dhcp_msg *m, uint16_t arch,
-				    const char **b, const char **rule)
-{
-	bool ipxe = is_ipxe_client(m);
-
-	*rule = NULL;
-	for (unsigned i = 0; i < c->n_rules; i++) {
-		const struct rule *r = &c->rules[i];
-
-		if (!rule_matches(r, m, arch))
-			continue;
-		if (r->action == RULE_BOOT && ipxe && is_ipxe_binary(r->boot))
-			continue;       /* never chainload iPXE into iPXE */
-		*rule = r->name;
-		if (r->action == RULE_IGNORE)
-			return DROP_RULE_IGNORE;
-		*b = r->boot;
-		return DROP_REASONS;
-	}
-	*b = arch < ARCH_CODES ? c->boot[arch] : NULL;
-	if (!*b)
-		return DROP_NO_BOOTFILE;
-	if (ipxe && is_ipxe_binary(*b))
-		return DROP_IPXE_LOOP;
-	return DROP_REASONS;
+	memset(q, 0, sizeof(*q));
+	q->mac = m->chaddr;
+	q->mac_len = MIN(m->hlen, sizeof(m->chaddr));
+	q->arch = arch;
+	dhcp_opt(m, OPT_VENDOR_CLASS, &q->vendor, &q->vendor_len);
+	dhcp_opt(m, OPT_USER_CLASS, &q->user_class, &q->user_class_len);
+	q->user_class_lensz = 1;
+	q->ipxe_option = dhcp_opt(m, OPT_IPXE, &v, &len);
 }
 
 /* Expands ${server}, ${mac} and ${arch}; an HTTP boot client gets a URL
@@ -262,6 +182,7 @@ enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 			      unsigned port, const struct sockaddr_in *from,
 			      struct in_addr server, struct proxy_answer *a)
 {
+	struct boot_query q;
 	enum drop_reason why;
 	const char *cls, *b;
 	bool http;
@@ -280,7 +201,8 @@ enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 	if (r == -1)
 		a->arch = 0;    /* pre-RFC 4578 BIOS ROMs omit option 93 */
 	http = cls[0] == 'H';
-	why = choose_boot(c, m, a->arch, &b, &a->rule);
+	fill_query(m, a->arch, &q);
+	why = boot_choose(c, &q, &b, &a->rule);
 	if (why != DROP_REASONS)
 		return why;
 	if (expand_boot(b, http, server, m, a->arch, a->bootfile,
