@@ -466,11 +466,15 @@ static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 	enum drop_reason r;
 
 	if (!netif_server_addr(ctx, meta->ifindex, meta->from.sin_addr,
-			       &server, ifname))
-		return count_drop(ctx, DROP_IFACE, ifname, &meta->from, NULL);
-	if (meta->truncated || dhcp_parse(&m, buf, len, &why) < 0)
-		return count_drop(ctx, DROP_MALFORMED, ifname, &meta->from,
-				  meta->truncated ? "truncated" : why);
+			       &server, ifname)) {
+		count_drop(ctx, DROP_IFACE, ifname, &meta->from, NULL);
+		return;
+	}
+	if (meta->truncated || dhcp_parse(&m, buf, len, &why) < 0) {
+		count_drop(ctx, DROP_MALFORMED, ifname, &meta->from,
+			   meta->truncated ? "truncated" : why);
+		return;
+	}
 	/* Through a relay, our address facing the relay's subnet. */
 	hint = m.giaddr.s_addr ? m.giaddr : meta->from.sin_addr;
 	if (hint.s_addr != meta->from.sin_addr.s_addr)
@@ -479,8 +483,10 @@ static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 	if (port == PXE_BOOT_PORT && meta->dst.s_addr)
 		server = meta->dst;
 	r = proxy_decide(ctx->cfg, &m, port, &meta->from, server, &a);
-	if (r != DROP_REASONS)
-		return count_drop(ctx, r, ifname, &meta->from, a.rule);
+	if (r != DROP_REASONS) {
+		count_drop(ctx, r, ifname, &meta->from, a.rule);
+		return;
+	}
 	note_client(ctx, &m, &a, meta);
 	send_answer(ctx, port, &m, &a, meta->ifindex, ifname);
 }
