@@ -102,21 +102,26 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 	int n;
 
 	snprintf(ifname, sizeof(ifname), "if%d", meta->ifindex);
-	if (meta->truncated || dhcp6_parse(&m, buf, len, &why) < 0)
-		return count_drop(ctx, DROP_MALFORMED, ifname, meta,
-				  meta->truncated ? "truncated" : why);
+	if (meta->truncated || dhcp6_parse(&m, buf, len, &why) < 0) {
+		count_drop(ctx, DROP_MALFORMED, ifname, meta,
+			   meta->truncated ? "truncated" : why);
+		return;
+	}
 	hint = addr_hint(&m, meta);
-	if (!p->addr(ctx, meta->ifindex, &hint, &in.server, ifname))
-		return count_drop(ctx, DROP_IFACE, ifname, meta, NULL);
+	if (!p->addr(ctx, meta->ifindex, &hint, &in.server, ifname)) {
+		count_drop(ctx, DROP_IFACE, ifname, meta, NULL);
+		return;
+	}
 	/* A unicast to 4011 went to the host in our URL: answer as it. */
 	if (port == DHCP6_PXE_PORT && !IN6_IS_ADDR_MULTICAST(&meta->dst))
 		in.server = meta->dst;
 	/* in.link_mac: the neighbour table's entry for meta->from once
 	 * netif follows IPv6 neighbours. */
 	r = proxy6_decide(ctx->cfg, &m, &in, &a);
-	if (r != DROP_REASONS)
-		return count_drop(ctx, r, ifname, meta,
-				  a.detail ? a.detail : a.rule);
+	if (r != DROP_REASONS) {
+		count_drop(ctx, r, ifname, meta, a.detail ? a.detail : a.rule);
+		return;
+	}
 	n = dhcp6_build_reply(&m, &a.reply, out, sizeof(out));
 	if (n < 0) {
 		log_warnx_rl("%s: DHCPv6 answer does not fit a packet", ifname);

@@ -9,10 +9,12 @@
 #   need curl; lab_up; daemon_start [ARGS...]; in_cli curl ...
 #
 # Helpers: skip, fail, need, in_srv, in_cli, daemon_start, daemon_stop,
-# daemon_log, mkroot.  $TMP is a scratch directory; $ROOT the boot root.
+# daemon_log, mkroot; wait_until and the network pieces from
+# tests/netlab.sh.  $TMP is a scratch directory; $ROOT the boot root.
 
 set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$TOP_SRCDIR/tests/netlab.sh"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR}"
 : "${PXEPROXYD:=$TOP_BUILDDIR/src/pxeproxyd}"
 SRV_IP=192.0.2.10
@@ -23,6 +25,10 @@ NS_SW=pxsw$$
 NS_CORP=pxcorp$$
 CORP_IP=192.0.2.1
 CORP_PID=
+# The daemon's user, named (not the default "pxeproxyd", nobody when that
+# does not exist): deb-package.test creates and removes user pxeproxyd,
+# and a daemon of a test running beside it must not hold that user.
+DAEMON_USER=nobody
 DAEMON_PID=
 DAEMON_BAD=
 WORKER=
@@ -67,17 +73,7 @@ lab_cleanup() {
 		_rc=1
 	fi
 	[ -n "$CORP_PID" ] && kill "$CORP_PID" 2>/dev/null
-	# Whatever a test started in a namespace ends with it.
-	for ns in "$NS_SRV" "$NS_CLI" "$NS_SW" "$NS_CORP"; do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$pids" ] && kill $pids 2>/dev/null
-	done
-	sleep 0.1
-	for ns in "$NS_SRV" "$NS_CLI" "$NS_SW" "$NS_CORP"; do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
+	netlab_down
 	rm -rf "$TMP"
 	exit $_rc
 }
@@ -88,18 +84,17 @@ trap 'exit 1' INT TERM
 lab_up() {
 	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 	need ip
-	ip netns add "$NS_SRV" || fail "ip netns add"
-	ip netns add "$NS_CLI" || fail "ip netns add"
+	netlab_ns "$NS_SRV" "$NS_CLI" || fail "namespaces"
 	ip link add eth0 netns "$NS_SRV" type veth peer name eth0 netns "$NS_CLI" ||
 		fail "veth"
 	for ns in "$NS_SRV" "$NS_CLI"; do
-		ip -n "$ns" link set lo up
 		ip -n "$ns" link set eth0 up
 	done
 	[ "${1:-}" = noaddr ] || ip -n "$NS_SRV" addr add $SRV_IP/24 dev eth0
 	ip -n "$NS_CLI" addr add $CLI_IP/24 dev eth0
-	# veth carrier takes a moment; DAD does not apply to IPv4.
-	sleep 0.2
+	for ns in "$NS_SRV" "$NS_CLI"; do
+		netlab_carrier "$ns" || fail "veth"
+	done
 }
 
 # lab_up_switch: srv, cli and corp (192.0.2.1, for a plain DHCP server)
@@ -107,48 +102,44 @@ lab_up() {
 lab_up_switch() {
 	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 	need ip
-	for ns in "$NS_SW" "$NS_SRV" "$NS_CLI" "$NS_CORP"; do
-		ip netns add "$ns" || fail "ip netns add $ns"
-		ip -n "$ns" link set lo up
-	done
-	ip -n "$NS_SW" link add br0 type bridge
-	ip -n "$NS_SW" link set br0 up
+	netlab_ns "$NS_SW" "$NS_SRV" "$NS_CLI" "$NS_CORP" || fail "namespaces"
+	netlab_switch "$NS_SW" || fail "switch"
+	netlab_plug "$NS_SW" "$NS_SRV" "p$NS_SRV" $SRV_IP || fail "plugging srv"
+	netlab_plug "$NS_SW" "$NS_CLI" "p$NS_CLI" || fail "plugging cli"
+	netlab_plug "$NS_SW" "$NS_CORP" "p$NS_CORP" $CORP_IP || fail "plugging corp"
 	for ns in "$NS_SRV" "$NS_CLI" "$NS_CORP"; do
-		ip link add "p$ns" netns "$NS_SW" type veth peer name eth0 netns "$ns" ||
-			fail veth
-		ip -n "$NS_SW" link set "p$ns" master br0 up
-		ip -n "$ns" link set eth0 up
+		netlab_carrier "$ns" || fail "veth"
 	done
-	ip -n "$NS_SRV" addr add $SRV_IP/24 dev eth0
-	ip -n "$NS_CORP" addr add $CORP_IP/24 dev eth0
-	sleep 0.2
 }
 
 # corp_start: the "corporate" DHCP server, addresses and a router only,
 # nothing about booting (dnsmasq).
 corp_start() {
 	need dnsmasq
-	ip netns exec "$NS_CORP" dnsmasq -k --port=0 --conf-file=/dev/null \
-		--dhcp-range=192.0.2.100,192.0.2.199,255.255.255.0,10m \
-		--dhcp-option=3,$CORP_IP --dhcp-leasefile="$TMP/corp.leases" \
-		--pid-file= --interface=eth0 --bind-interfaces --log-dhcp \
-		--log-facility="$TMP/corp.log" &
-	CORP_PID=$!
-	sleep 0.3
+	netlab_corp_start "$NS_CORP" $CORP_IP 192.0.2.199 "$TMP/corp.leases" "$TMP/corp.log" ||
+		fail "corporate DHCP server"
+	CORP_PID=$NETLAB_CORP_PID
 }
 
 # daemon_start [ARGS...]: pxeproxyd in srv, foreground, debug, root $ROOT,
 # on eth0.  Waits until it logs "ready".
 daemon_start() {
 	# Not through in_srv: $! must be the daemon itself (ip netns exec execs).
-	ip netns exec "$NS_SRV" "$PXEPROXYD" -f -d -r "$ROOT" -i eth0 "$@" >"$TMP/daemon.log" 2>&1 &
+	ip netns exec "$NS_SRV" "$PXEPROXYD" -f -d -r "$ROOT" -i eth0 \
+		${DAEMON_USER:+-u "$DAEMON_USER"} "$@" >"$TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
-	for _ in $(seq 50); do
-		grep -q ' ready: ' "$TMP/daemon.log" 2>/dev/null && return 0
-		kill -0 "$DAEMON_PID" 2>/dev/null || fail "daemon exited at start"
-		sleep 0.1
-	done
-	fail "daemon not ready after 5 s"
+	wait_until 10 daemon_ready_or_dead
+	kill -0 "$DAEMON_PID" 2>/dev/null || fail "daemon exited at start"
+	grep -q ' ready: ' "$TMP/daemon.log" || fail "daemon not ready after 10 s"
+}
+daemon_ready_or_dead() {
+	grep -q ' ready: ' "$TMP/daemon.log" 2>/dev/null || ! kill -0 "$DAEMON_PID" 2>/dev/null
+}
+
+# daemon_logs PATTERN [SECONDS]: waits (default 5 s) until the daemon's
+# log has a line matching PATTERN (grep -E).
+daemon_logs() {
+	wait_until "${2:-5}" grep -qE "$1" "$TMP/daemon.log"
 }
 
 # daemon_stop: SIGTERM; the daemon must exit 0 within 3 s (else
@@ -156,7 +147,7 @@ daemon_start() {
 daemon_stop() {
 	[ -n "$DAEMON_PID" ] || return 0
 	if kill "$DAEMON_PID" 2>/dev/null; then
-		for _ in $(seq 30); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
+		wait_until 3 daemon_gone
 		kill -9 "$DAEMON_PID" 2>/dev/null && DAEMON_BAD="did not exit on SIGTERM"
 	fi
 	wait "$DAEMON_PID" 2>/dev/null
@@ -164,6 +155,8 @@ daemon_stop() {
 	[ -z "$DAEMON_BAD" ] && [ $_st != 0 ] && DAEMON_BAD="exited with status $_st"
 	DAEMON_PID=
 }
+
+daemon_gone() { ! kill -0 "$DAEMON_PID" 2>/dev/null; }
 
 # worker_find: sets WORKER, the serving process (the monitor's child).
 worker_find() {
@@ -176,13 +169,8 @@ worker_fds() { ls "/proc/$WORKER/fd" | wc -l; }
 
 # worker_fds_back IDLE SECONDS: true once the worker holds no more than
 # IDLE descriptors, false if that takes longer than SECONDS.
-worker_fds_back() {
-	for _ in $(seq $(($2 * 5))); do
-		[ "$(worker_fds)" -le "$1" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+worker_fds_idle() { [ "$(worker_fds)" -le "$1" ]; }
+worker_fds_back() { wait_until "$2" worker_fds_idle "$1"; }
 
 # Fails unless the daemon is still running (after hostile input).
 daemon_alive() {
@@ -190,6 +178,22 @@ daemon_alive() {
 }
 
 daemon_log() { cat "$TMP/daemon.log"; }
+
+# daemon_reload [PID]: SIGHUP to PID (default the daemon), then waits until
+# the daemon logged the outcome (config reloaded, or reload refused).
+daemon_reload() {
+	_reloads=$(daemon_reloads)
+	kill -HUP "${1:-$DAEMON_PID}" || fail "SIGHUP to ${1:-$DAEMON_PID}"
+	wait_until 10 daemon_reloaded_since "$_reloads" || fail "no reload logged 10 s after SIGHUP"
+}
+daemon_reloads() { grep -cE 'config reloaded|reload refused' "$TMP/daemon.log"; }
+daemon_reloaded_since() { [ "$(daemon_reloads)" -gt "$1" ]; }
+
+# srv_tcp_clients PORT: how many TCP connections to PORT the server holds
+# open (established, or closed by the client but not yet by the server).
+srv_tcp_clients() {
+	in_srv ss -Htn state established state close-wait "( sport = :$1 )" | wc -l
+}
 
 # mkroot NAME SIZE: a file of SIZE bytes of random data in the root.
 mkroot() {

@@ -1,7 +1,9 @@
 # tests/e2e/lab.sh: the end-to-end lab, sourced by tests/e2e/*.test and
 # contrib/demo.sh (POSIX sh).
 #
-# One PXE network per boot, in network namespaces this process owns:
+# One PXE network per boot, in network namespaces this process owns (built
+# from tests/netlab.sh's pieces, like the integration tests' lab; the
+# names carry the PID, so two e2e tests can run side by side):
 #   switch   a bridge; the client machine (QEMU) is plugged into it by a tap
 #   corp     the "corporate" DHCP server, 192.0.2.1: dnsmasq handing out
 #            addresses (192.0.2.100-150) and a router, nothing about booting;
@@ -47,6 +49,7 @@ set -u
 : "${E2E_CACHE:=/var/tmp/pxeproxyd-e2e}"
 : "${E2E_TIMEOUT:=400}"
 : "${E2E_MAX_RATIO:=1.2}"
+. "$TOP_SRCDIR/tests/netlab.sh"
 E2E_BOOT=$E2E_CACHE/boot
 E2E_ROOT=$E2E_BOOT/root
 E2E_CONF=$TOP_SRCDIR/conf/pxeproxyd.conf
@@ -58,7 +61,6 @@ E2E_SNIFF_PORTS="pside pcorp"
 E2E_POLL=
 E2E_AT_END=
 E2E_RUN=0
-E2E_NS=
 E2E_WORK=$(mktemp -d /tmp/pxeproxyd-e2e.XXXXXX)
 chmod 755 "$E2E_WORK"
 
@@ -114,48 +116,32 @@ e2e_lab_up() {
 	E2E_RUN=$((E2E_RUN + 1))
 	_id=$$x$E2E_RUN
 	NS_SW=e2esw$_id NS_CORP=e2ecorp$_id NS_SIDE=e2eside$_id
-	E2E_NS="$NS_SW $NS_CORP $NS_SIDE"
-	for _ns in $E2E_NS; do
-		ip netns add "$_ns" || e2e_fail "ip netns add $_ns"
-		ip -n "$_ns" link set lo up
-	done
-	ip -n "$NS_SW" link add br0 type bridge || e2e_fail "bridge"
-	# No STP delay: ports forward as soon as they are up.
-	ip -n "$NS_SW" link set br0 type bridge forward_delay 0 stp_state 0
-	ip -n "$NS_SW" link set br0 up
+	netlab_ns "$NS_SW" "$NS_CORP" "$NS_SIDE" || e2e_fail "namespaces"
+	netlab_switch "$NS_SW" || e2e_fail "bridge"
 	e2e_plug "$NS_CORP" pcorp "$CORP_IP"
 	e2e_plug "$NS_SIDE" pside "$SIDE_IP"
+	# The client's port: a tap in the switch's namespace, opened by QEMU.
 	ip -n "$NS_SW" tuntap add dev pclient mode tap || e2e_fail "tap device"
 	ip -n "$NS_SW" link set pclient master br0 up
 }
 
-# e2e_plug NS PORT ADDR: NS's eth0, with ADDR/24, on switch port PORT.
+# e2e_plug NS PORT ADDR: NS's eth0, with ADDR/24, on switch port PORT,
+# carrier up.
 e2e_plug() {
-	ip link add "$2" netns "$NS_SW" type veth peer name eth0 netns "$1" ||
-		e2e_fail "veth for $1"
-	ip -n "$NS_SW" link set "$2" master br0 up
-	ip -n "$1" addr add "$3/24" dev eth0
-	ip -n "$1" link set eth0 up
+	netlab_plug "$NS_SW" "$1" "$2" "$3" || e2e_fail "plugging $1 into the switch"
+	netlab_carrier "$1" || e2e_fail "no link between $1 and the switch"
 }
 
 # Ends every process in the lab's namespaces, then the namespaces.
 e2e_lab_down() {
-	[ -n "$E2E_NS" ] || return 0
+	[ -n "$NETLAB_NS" ] || return 0
 	if [ -n "${SNIFF_PID:-}" ]; then
 		kill "$SNIFF_PID" 2>/dev/null
 		wait "$SNIFF_PID" 2>/dev/null
 		SNIFF_PID=
 	fi
-	for _sig in TERM KILL; do
-		for _ns in $E2E_NS; do
-			_pids=$(ip netns pids "$_ns" 2>/dev/null)
-			[ -n "$_pids" ] && kill -s $_sig $_pids 2>/dev/null
-		done
-		[ $_sig = TERM ] && sleep 0.3
-	done
+	netlab_down
 	wait 2>/dev/null
-	for _ns in $E2E_NS; do ip netns del "$_ns" 2>/dev/null; done
-	E2E_NS=
 }
 
 e2e_cleanup() {
@@ -176,21 +162,14 @@ e2e_sniff_start() {
 	ip netns exec "$NS_SW" python3 -u "$SNIFF" capture $E2E_SNIFF_PORTS \
 		>"$L.dhcp" 2>"$L.dhcp-err" &
 	SNIFF_PID=$!
-	for _ in $(seq 50); do
-		grep -q listening "$L.dhcp-err" && return 0
-		sleep 0.1
-	done
+	wait_until 10 grep -q listening "$L.dhcp-err" && return 0
 	e2e_fail "the DHCP sniffer did not start: $(cat "$L.dhcp-err")"
 }
 
 # The corporate DHCP server: addresses and a router, nothing about booting.
 e2e_corp_start() {
-	ip netns exec "$NS_CORP" dnsmasq --keep-in-foreground --port=0 \
-		--conf-file=/dev/null --pid-file= --interface=eth0 --bind-interfaces \
-		--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m \
-		--dhcp-option=option:router,$CORP_IP \
-		--dhcp-leasefile="$L.leases" --log-dhcp --log-facility="$L.corp" \
-		2>>"$L.corp" &
+	netlab_corp_start "$NS_CORP" "$CORP_IP" 192.0.2.150 "$L.leases" "$L.corp" ||
+		e2e_fail "the corporate DHCP server did not start"
 }
 
 # e2e_side_start KIND [NS LOG]: the sidecar under test, ready to serve, in
@@ -200,16 +179,17 @@ e2e_side_start() {
 	case $1 in
 	pxeproxyd)
 		_ns=${2:-$NS_SIDE} _log=${3:-$L.side}
-		ip netns exec "$_ns" "$PXEPROXYD" -f ${E2E_DEBUG:+-d} \
+		# -u nobody: the user the daemon takes anyway where no package
+		# made user pxeproxyd, named so that deb-package.test (which
+		# creates and removes that user) can run beside this one.
+		ip netns exec "$_ns" "$PXEPROXYD" -f ${E2E_DEBUG:+-d} -u nobody \
 			-c "$E2E_CONF" -r "$E2E_ROOT" -i eth0 >"$_log" 2>&1 &
 		SIDE_PID=$!
-		for _ in $(seq 100); do
-			grep -q ' ready: ' "$_log" && return 0
-			kill -0 "$SIDE_PID" 2>/dev/null ||
-				e2e_fail "pxeproxyd exited at start: $(tail -n 5 "$_log")"
-			sleep 0.1
-		done
-		e2e_fail "pxeproxyd not ready after 10 s: $(tail -n 5 "$_log")"
+		wait_until 10 e2e_side_ready "$_log"
+		kill -0 "$SIDE_PID" 2>/dev/null ||
+			e2e_fail "pxeproxyd exited at start: $(tail -n 5 "$_log")"
+		grep -q ' ready: ' "$_log" ||
+			e2e_fail "pxeproxyd not ready after 10 s: $(tail -n 5 "$_log")"
 		;;
 	dnsmasq)
 		# The reference: dnsmasq as proxyDHCP with its own TFTP server,
@@ -226,16 +206,18 @@ e2e_side_start() {
 		SIDE_PID=$!
 		ip netns exec "$NS_SIDE" busybox httpd -f -vv -p "$SIDE_IP:80" \
 			-h "$E2E_ROOT" >>"$L.side" 2>&1 &
-		for _ in $(seq 50); do
-			ip netns exec "$NS_SIDE" sh -c 'cat /proc/net/udp /proc/net/tcp' 2>/dev/null |
-				awk '$2 ~ /:0043$/ { d = 1 } $2 ~ /:0045$/ { t = 1 }
-				     $2 ~ /:0050$/ && $4 == "0A" { h = 1 }
-				     END { exit !(d && t && h) }' && return 0
-			sleep 0.1
-		done
+		wait_until 10 e2e_reference_ready && return 0
 		e2e_fail "the dnsmasq reference sidecar did not start: $(tail -n 5 "$L.side")"
 		;;
 	esac
+}
+
+# pxeproxyd said it is ready, or is gone.
+e2e_side_ready() { grep -q ' ready: ' "$1" || ! kill -0 "$SIDE_PID" 2>/dev/null; }
+# dnsmasq bound DHCP (67) and TFTP (69), busybox httpd listens on 80.
+e2e_reference_ready() {
+	netlab_listening "$NS_SIDE" udp 67 && netlab_listening "$NS_SIDE" udp 69 &&
+		netlab_listening "$NS_SIDE" tcp 80
 }
 
 # e2e_client_start CLIENT: the machine, powered on, console in $L.serial.
@@ -372,11 +354,13 @@ e2e_wait_result() {
 	# The machine powers itself off after the result; give the last
 	# lines a moment (the caller stops everything: the sniffer log is
 	# complete once it has exited).
-	for _ in $(seq 10); do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.2; done
+	wait_until 2 e2e_qemu_gone
 	[ -n "${E2E_EVENTS:-}" ] && e2e_events
 	[ -n "$E2E_AT_END" ] && eval "$E2E_AT_END"
 	e2e_serial_text "$L.serial" >"$L.console"
 }
+
+e2e_qemu_gone() { ! kill -0 "$QEMU_PID" 2>/dev/null; }
 
 # e2e_check_result [PROXY [DHCPLOG]]: 0 when the last boot's digest
 # matched, the DHCP server leased an address and, on the wire (DHCPLOG,

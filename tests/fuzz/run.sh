@@ -4,27 +4,41 @@
 # a scratch copy, so the committed corpus changes only by hand (crashes
 # found are fixed and their inputs added to corpus/<name>/ as regressions).
 #   tests/fuzz/run.sh [SECONDS] [HARNESS...]
+#
+# The harnesses link the daemon's own library, libpxe.a, built as the
+# daemon is built (configure, the libraries it found) but by clang with
+# coverage instrumentation, in tests/fuzz-build: a copy of the release
+# files (make distdir), configured there, since the tree itself may be
+# configured already.  The harnesses are FUZZ_HARNESSES in
+# tests/Makefile.am.
 set -eu
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$HERE/../.." && pwd)
-BUILD=${TOP_BUILDDIR:-$TOP}
+BUILD=${TOP_BUILDDIR:-$(cd "$HERE/../.." && pwd)}
 CC=${FUZZ_CC:-clang}
 command -v "$CC" >/dev/null || { echo "skipped: $CC is not installed"; exit 77; }
-[ -f "$BUILD/autoconf.h" ] || { echo "configure the tree first"; exit 1; }
+[ -f "$BUILD/Makefile" ] || { echo "configure the tree first"; exit 1; }
+FB=$BUILD/tests/fuzz-build
+SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
+
+echo "== libpxe.a for fuzzing ($CC) in $FB"
+rm -rf "$FB"
+copy=pxeproxyd-fuzz$$
+make -s -C "$BUILD" distdir distdir="$copy" >/dev/null
+mv "$BUILD/$copy" "$FB"
+(cd "$FB" && ./configure -q CC="$CC" CFLAGS="-g -O1 $SAN") >"$FB/build.log" 2>&1 &&
+	make -s -C "$FB/src" libpxe.a >>"$FB/build.log" 2>&1 ||
+	{ tail -n 30 "$FB/build.log"; echo "building libpxe.a for fuzzing failed"; exit 1; }
+names=${*:-$(sed -n 's|^\tfuzz/fuzz_\([a-z0-9_]*\).*|\1|p' "$FB/tests/Makefile.am")}
 OUT=$(mktemp -d /tmp/pxefuzz.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
-SRCS=$(ls "$TOP"/src/*.c | grep -v '/main\.c$')
-LIBS="-lev $(pkg-config --libs libnl-3.0 libnl-route-3.0 libcap-ng)"
-CFLAGS="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
- -I$TOP/src -I$BUILD $(pkg-config --cflags libnl-3.0 libnl-route-3.0) -DSYSCONFDIR=\"/etc\""
-names=${*:-$(cd "$HERE" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 rc=0
 for n in $names; do
 	echo "== fuzz_$n: building"
-	# shellcheck disable=SC2086
-	$CC $CFLAGS -o "$OUT/fuzz_$n" "$HERE/fuzz_$n.c" $SRCS $LIBS
+	make -s -C "$FB/tests" "fuzz/fuzz_$n" LDFLAGS="-fsanitize=fuzzer" >>"$FB/build.log" 2>&1 ||
+		{ tail -n 30 "$FB/build.log"; echo "FAIL: fuzz_$n does not build"; rc=1; continue; }
+	cp "$FB/tests/fuzz/fuzz_$n" "$OUT/"
 	mkdir -p "$OUT/corpus_$n"
 	[ -d "$HERE/corpus/$n" ] && cp "$HERE/corpus/$n"/* "$OUT/corpus_$n/" 2>/dev/null
 	echo "== fuzz_$n: running ${SECS}s"
