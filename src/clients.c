@@ -19,12 +19,33 @@
 struct slot {
 	bool used;
 	bool has_mac;
+	bool stall_logged;      /* its stall is in the log already */
 	uint32_t gen;
 	struct client c;
 };
 
 struct clients {
 	struct slot s[CLIENTS_MAX];
+	struct pxe_ctx *ctx;    /* once watched: the loop, the config */
+	ev_timer watch;
+};
+
+static const char *const stall_keys[STALL_KINDS] = {
+	[STALL_NONE] = "",
+	[STALL_OFFERED] = "offered",
+	[STALL_LOADER] = "loader",
+};
+
+/* What an administrator should look at first (README: "When a machine
+ * stops"). */
+static const char *const stall_hints[STALL_KINDS] = {
+	[STALL_NONE] = "",
+	[STALL_OFFERED] = "offered a boot file, then nothing fetched: "
+			  "another proxy answered first, or TFTP/HTTP is "
+			  "blocked on the way?",
+	[STALL_LOADER] = "boot loader fetched, then nothing: a GRUB that "
+			 "cannot follow a proxy offer (it asks the DHCP "
+			 "server for its config)? see README, Secure Boot",
 };
 
 static const char *const stage_names[STAGE_COUNT] = {
@@ -46,7 +67,91 @@ struct clients *clients_new(void)
 
 void clients_free(struct clients *t)
 {
+	if (t && t->ctx)
+		ev_timer_stop(t->ctx->loop, &t->watch);
 	free(t);
+}
+
+/* [status] stall-after, once the table is watched. */
+static unsigned stall_secs(const struct clients *t)
+{
+	return t->ctx ? t->ctx->cfg->status_stall_s : CLIENT_STALL_SECS;
+}
+
+enum client_stall client_stall_of(const struct client *c, uint64_t now,
+				  unsigned stall_s)
+{
+	const struct client_file *last;
+
+	if (now < c->last_seen + stall_s * 1000ull)
+		return STALL_NONE;
+	if (c->stage == STAGE_DHCP && c->n_files == 0)
+		return STALL_OFFERED;
+	if (c->stage != STAGE_LOADER || c->n_files == 0)
+		return STALL_NONE;
+	last = &c->files[(c->n_files - 1) % CLIENT_FILES];
+	/* A transfer still running is not a stall (its end moves
+	 * last_seen). */
+	return last->done ? STALL_LOADER : STALL_NONE;
+}
+
+const char *client_stall_key(enum client_stall s)
+{
+	return s < STALL_KINDS ? stall_keys[s] : "";
+}
+
+const char *client_stall_hint(enum client_stall s)
+{
+	return s < STALL_KINDS ? stall_hints[s] : "";
+}
+
+unsigned clients_stalled(const struct clients *t, enum client_stall s)
+{
+	uint64_t now = wall_ms();
+	unsigned n = 0;
+
+	for (int i = 0; t && i < CLIENTS_MAX; i++)
+		if (t->s[i].used &&
+		    client_stall_of(&t->s[i].c, now, stall_secs(t)) == s)
+			n++;
+	return n;
+}
+
+static void on_watch(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct clients *t = w->data;
+	uint64_t now = wall_ms();
+	char mac[MAC_STR_MAX];
+
+	for (int i = 0; i < CLIENTS_MAX; i++) {
+		struct slot *s = &t->s[i];
+		enum client_stall st;
+
+		if (!s->used || s->stall_logged ||
+		    (st = client_stall_of(&s->c, now, stall_secs(t))) ==
+		    STALL_NONE)
+			continue;
+		s->stall_logged = true;
+		mac_str(mac, sizeof(mac), s->c.mac, s->has_mac ? 6 : 0);
+		log_client("%s%s%s: nothing for %d s after %s: %s",
+			   s->has_mac ? mac : "", s->has_mac ? " " : "",
+			   s->c.ip.s_addr ? inet_ntoa(s->c.ip) : "",
+			   stall_secs(t), st == STALL_OFFERED ?
+			   "the offer" : "the boot loader",
+			   client_stall_hint(st));
+	}
+}
+
+void clients_watch(struct pxe_ctx *ctx)
+{
+	struct clients *t = ctx->clients;
+
+	if (!t || t->ctx)
+		return;
+	t->ctx = ctx;
+	ev_timer_init(&t->watch, on_watch, 1, 1);
+	t->watch.data = t;
+	ev_timer_start(ctx->loop, &t->watch);
 }
 
 static struct slot *find(struct clients *t, const uint8_t *mac,
@@ -105,6 +210,7 @@ static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
 	if (ip.s_addr)
 		s->c.ip = ip;
 	s->c.last_seen = wall_ms();
+	s->stall_logged = false;
 	return s;
 }
 
@@ -190,6 +296,7 @@ void clients_transfer_end(struct clients *t, struct client_ref ref,
 	f->done = true;
 	f->ok = ok;
 	s->c.last_seen = wall_ms();
+	s->stall_logged = false;
 }
 
 struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
@@ -232,9 +339,10 @@ static void fmt_mac(char *buf, const struct slot *s)
 	mac_str(buf, MAC_STR_MAX, s->c.mac, sizeof(s->c.mac));
 }
 
-static void json_client(const struct slot *s, FILE *out)
+static void json_client(const struct slot *s, unsigned stall_s, FILE *out)
 {
 	const struct client *c = &s->c;
+	enum client_stall stall = client_stall_of(c, wall_ms(), stall_s);
 	char mac[MAC_STR_MAX], ip[INET_ADDRSTRLEN];
 	unsigned first = c->n_files > CLIENT_FILES ? c->n_files - CLIENT_FILES
 						   : 0;
@@ -259,7 +367,13 @@ static void json_client(const struct slot *s, FILE *out)
 			(unsigned long long)f->bytes, f->ms,
 			!f->done ? "active" : f->ok ? "ok" : "failed");
 	}
-	fprintf(out, "]}");
+	fprintf(out, "]");
+	if (stall != STALL_NONE) {
+		fprintf(out, ",\"stalled\":\"%s\",\"hint\":",
+			client_stall_key(stall));
+		json_str(out, client_stall_hint(stall));
+	}
+	fprintf(out, "}");
 }
 
 void clients_json(const struct clients *t, FILE *out)
@@ -272,7 +386,7 @@ void clients_json(const struct clients *t, FILE *out)
 			continue;
 		if (any)
 			fprintf(out, ",\n");
-		json_client(&t->s[i], out);
+		json_client(&t->s[i], stall_secs(t), out);
 		any = true;
 	}
 	fprintf(out, "]");
@@ -296,6 +410,9 @@ static void html_str(FILE *out, const char *s)
  * reached ones marked. */
 void clients_html_rows(const struct clients *t, FILE *out)
 {
+	uint64_t now = wall_ms();
+	enum client_stall stall;
+
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		const struct slot *s = &t->s[i];
 		const struct client *c = &s->c;
@@ -323,6 +440,12 @@ void clients_html_rows(const struct clients *t, FILE *out)
 				(unsigned long long)last->bytes,
 				!last->done ? ", active" : last->ok ? "" :
 				", failed");
+		}
+		if ((stall = client_stall_of(c, now, stall_secs(t))) !=
+		    STALL_NONE) {
+			fprintf(out, "<br><span class=\"stalled\">");
+			html_str(out, client_stall_hint(stall));
+			fprintf(out, "</span>");
 		}
 		fprintf(out, "</td></tr>\n");
 	}

@@ -22,6 +22,19 @@ enum client_stage {
 	STAGE_COUNT
 };
 
+/* A machine that stopped where a known failure stops machines: nothing
+ * more came for [status] stall-after seconds (CLIENT_STALL_SECS by
+ * default) after that stage.  A hint, not a
+ * verdict (a person at a boot menu looks the same); it clears as soon as
+ * the machine moves on. */
+enum client_stall {
+	STALL_NONE,
+	STALL_OFFERED,          /* offered a boot file, never fetched it */
+	STALL_LOADER,           /* fetched its boot loader, then nothing */
+	STALL_KINDS
+};
+#define CLIENT_STALL_SECS 60
+
 struct client_file {
 	char proto[5];          /* "tftp" or "http" */
 	char name[96];
@@ -48,6 +61,18 @@ struct pxe_ctx;
 
 struct clients *clients_new(void);
 void clients_free(struct clients *t);
+
+/* Where c stands at now (ms since the epoch); pure, for the renderings
+ * and the tests. */
+enum client_stall client_stall_of(const struct client *c, uint64_t now,
+				  unsigned stall_s);
+const char *client_stall_key(enum client_stall s);     /* "loader" */
+const char *client_stall_hint(enum client_stall s);    /* for people */
+unsigned clients_stalled(const struct clients *t, enum client_stall s);
+
+/* Once a second: one log line per machine that newly stalled, so the log
+ * says what the status page says. */
+void clients_watch(struct pxe_ctx *ctx);
 
 void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     const char *vendor, size_t vendor_len, const char *offered,

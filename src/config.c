@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clients.h"
 #include "config.h"
 #include "log.h"
 #include "tftp_proto.h"
@@ -77,6 +78,8 @@ static const struct key keys[] = {
 	{ "status", "enable", K_BOOL, OFF(status_enable), 0, 0, RESTART },
 	{ "status", "listen", K_ADDR, OFF(status_addr), 0, 0, RESTART },
 	{ "status", "port", K_UINT, OFF(status_port), 1, 65535, RESTART },
+	{ "status", "stall-after", K_UINT, OFF(status_stall_s), 2, 3600,
+	  RELOAD },
 };
 
 /* Whether k's value differs between a and b. */
@@ -176,6 +179,7 @@ struct config *config_defaults(void)
 	c->status_enable = true;
 	c->status_addr.s_addr = htonl(INADDR_LOOPBACK);
 	c->status_port = 8067;
+	c->status_stall_s = CLIENT_STALL_SECS;
 	c->boot[0] = xstrdup("pxelinux.0");
 	c->boot[6] = xstrdup("grubia32.efi");
 	c->boot[7] = xstrdup("grubx64.efi");

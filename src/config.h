@@ -72,6 +72,7 @@ struct config {
 	bool status_enable;    /* /status, /status.json, /metrics */
 	struct in_addr status_addr;
 	unsigned status_port;
+	unsigned status_stall_s;       /* a machine silent this long: hint */
 
 	/* Boot file (or http:// URL) per client architecture; NULL: no
 	 * answer.  "${server}" stands for our address on the interface. */

@@ -230,6 +230,7 @@ static void start_serving(struct pxe_ctx *ctx)
 	if (ctx->cfg->http_enable)
 		http_start(ctx);
 	status_start(ctx);
+	clients_watch(ctx);
 	log_info("pxeproxyd %s ready: root %s; proxyDHCP %s, TFTP %s, "
 		 "HTTP %s", PACKAGE_VERSION, ctx->cfg->root,
 		 ctx->proxy ? "on" : "off",

@@ -76,14 +76,20 @@ void status_metrics(const struct pxe_ctx *ctx, FILE *out)
 		"# HELP pxeproxyd_active_transfers Transfers in progress.\n"
 		"# TYPE pxeproxyd_active_transfers gauge\n"
 		"pxeproxyd_active_transfers{proto=\"tftp\"} %u\n"
-		"pxeproxyd_active_transfers{proto=\"http\"} %u\n",
+		"pxeproxyd_active_transfers{proto=\"http\"} %u\n"
+		"# HELP pxeproxyd_clients_stalled Machines with nothing more "
+		"for a minute after the offer or the boot loader.\n"
+		"# TYPE pxeproxyd_clients_stalled gauge\n"
+		"pxeproxyd_clients_stalled{after=\"offered\"} %u\n"
+		"pxeproxyd_clients_stalled{after=\"loader\"} %u\n",
 		(unsigned long long)s->tftp_transfers,
 		(unsigned long long)s->http_requests,
 		(unsigned long long)s->tftp_errors,
 		(unsigned long long)s->http_errors,
 		(unsigned long long)s->tftp_bytes,
 		(unsigned long long)s->http_bytes, s->tftp_active,
-		s->http_active);
+		s->http_active, clients_stalled(ctx->clients, STALL_OFFERED),
+		clients_stalled(ctx->clients, STALL_LOADER));
 }
 
 void status_json(const struct pxe_ctx *ctx, FILE *out)
@@ -108,7 +114,7 @@ void status_html(const struct pxe_ctx *ctx, FILE *out)
 		"body{font-family:sans-serif;margin:1.5em}"
 		"table{border-collapse:collapse}"
 		"td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}"
-		".done{background:#9d9}.now{background:#fd6}"
+		".done{background:#9d9}.now{background:#fd6}.stalled{color:#b00}"
 		".todo{color:#aaa}</style></head><body>"
 		"<h1>pxeproxyd %s: boot progress</h1>"
 		"<p>%llu offers, %llu acks; transfers now: %u TFTP, %u HTTP."

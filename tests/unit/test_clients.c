@@ -1,0 +1,108 @@
+/* Unit tests of the boot progress table's diagnosis: which machines look
+ * stalled, after what, and when they stop looking so. */
+#include "autoconf.h"
+
+#include <string.h>
+
+#include "check.h"
+#include "clients.h"
+#include "util.h"
+
+#define MIN_MS (60 * 1000ull)
+
+static struct client machine(enum client_stage stage, unsigned files,
+			     bool last_done, uint64_t last_seen)
+{
+	struct client c;
+
+	memset(&c, 0, sizeof(c));
+	c.stage = stage;
+	c.n_files = files;
+	c.last_seen = last_seen;
+	if (files)
+		c.files[(files - 1) % CLIENT_FILES].done = last_done;
+	return c;
+}
+
+/* shim and GRUB fetched, then a GRUB that asks the DHCP server for its
+ * config: the Secure Boot wall of issue 19. */
+static void loader_then_nothing_is_a_loader_stall(void)
+{
+	uint64_t t = 1000 * MIN_MS;
+	struct client c = machine(STAGE_LOADER, 2, true, t);
+
+	CHECK(client_stall_of(&c, t + CLIENT_STALL_SECS * 1000 - 1, CLIENT_STALL_SECS) ==
+	      STALL_NONE);
+	CHECK(client_stall_of(&c, t + CLIENT_STALL_SECS * 1000, CLIENT_STALL_SECS) ==
+	      STALL_LOADER);
+	CHECK(strstr(client_stall_hint(STALL_LOADER), "README"));
+	CHECK(!strcmp(client_stall_key(STALL_LOADER), "loader"));
+	/* Still downloading is not a stall, however long it takes. */
+	c = machine(STAGE_LOADER, 2, false, t);
+	CHECK(client_stall_of(&c, t + 10 * MIN_MS, 60) == STALL_NONE);
+}
+
+static void offer_never_fetched_is_an_offer_stall(void)
+{
+	uint64_t t = 1000 * MIN_MS;
+	struct client c = machine(STAGE_DHCP, 0, false, t);
+
+	CHECK(client_stall_of(&c, t + MIN_MS, 60) == STALL_OFFERED);
+	CHECK(client_stall_of(&c, t + 1000, 60) == STALL_NONE);
+}
+
+/* Machines that reached the kernel or the payload are done as far as a
+ * boot server can tell: never called stalled. */
+static void later_stages_never_stall(void)
+{
+	uint64_t t = 1000 * MIN_MS;
+	struct client k = machine(STAGE_KERNEL, 3, true, t);
+	struct client p = machine(STAGE_PAYLOAD, 4, true, t);
+
+	CHECK(client_stall_of(&k, t + 100 * MIN_MS, 60) == STALL_NONE);
+	CHECK(client_stall_of(&p, t + 100 * MIN_MS, 60) == STALL_NONE);
+	CHECK(client_stall_key(STALL_KINDS) != NULL);
+	/* The threshold is the config's. */
+	k = machine(STAGE_LOADER, 1, true, t);
+	CHECK(client_stall_of(&k, t + 2000, 2) == STALL_LOADER);
+	CHECK(client_stall_of(&k, t + 1999, 2) == STALL_NONE);
+}
+
+/* The table: a new transfer clears a stall at once. */
+static void new_activity_clears_the_stall(void)
+{
+	struct clients *t = clients_new();
+	uint8_t mac[6] = { 0x52, 0x54, 0, 1, 2, 3 };
+	struct in_addr ip = { 0 };
+
+	clients_offered(t, mac, 7, "PXEClient", 9, "shimx64.efi", ip);
+	CHECK(clients_stalled(t, STALL_OFFERED) == 0);
+	clients_transfer_start(t, mac, ip, "tftp", "shimx64.efi");
+	CHECK(clients_stalled(t, STALL_LOADER) == 0);
+	clients_free(t);
+}
+
+static void mac_str_formats_and_never_overruns(void)
+{
+	const uint8_t mac[16] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef, 1, 2,
+				  3, 4, 5, 6, 7, 8, 9, 10 };
+	char buf[MAC_STR_MAX], small[8];
+
+	CHECK(!strcmp(mac_str(buf, sizeof(buf), mac, 6), "52:54:00:ab:cd:ef"));
+	CHECK(strlen(mac_str(buf, sizeof(buf), mac, 16)) == MAC_STR_MAX - 1);
+	CHECK(!strcmp(mac_str(small, sizeof(small), mac, 6), "52:54"));
+	CHECK(!strcmp(mac_str(buf, sizeof(buf), mac, 0), ""));
+	CHECK(hex_digit('0') == 0 && hex_digit('f') == 15 &&
+	      hex_digit('F') == 15 && hex_digit('g') == -1 &&
+	      hex_digit('\0') == -1);
+}
+
+int main(void)
+{
+	loader_then_nothing_is_a_loader_stall();
+	offer_never_fetched_is_an_offer_stall();
+	later_stages_never_stall();
+	new_activity_clears_the_stall();
+	mac_str_formats_and_never_overruns();
+	return check_done("clients");
+}
