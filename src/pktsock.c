@@ -196,7 +196,7 @@ int ipudp_build(uint8_t *out, size_t cap, struct in_addr src, uint16_t sport,
 {
 	struct wr w = wr_init(out, cap), ip_csum, udp_csum;
 	struct rd frame, ip, addrs;
-	size_t total = IPUDP_HDR_LEN + len;
+	size_t total = IPV4_UDP_HDR_LEN + len;
 	uint16_t csum;
 
 	if (total > 0xffff)
@@ -256,7 +256,7 @@ ssize_t pktsock_recv(int fd, uint8_t *buf, size_t cap, struct udp_meta *meta,
 ssize_t pktsock_send_broadcast(int fd, int ifindex, struct in_addr src,
 			       const void *payload, size_t len)
 {
-	uint8_t frame[IPUDP_HDR_LEN + DHCP_MAX_LEN];
+	uint8_t frame[IPV4_UDP_HDR_LEN + DHCP_MAX_LEN];
 	struct in_addr bcast = { htonl(INADDR_BROADCAST) };
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,

@@ -13,10 +13,6 @@
 
 #include "udp.h"
 
-#define IPV4_MIN_HDR_LEN 20     /* IPv4 without options */
-#define UDP_HDR_LEN 8
-#define IPUDP_HDR_LEN (IPV4_MIN_HDR_LEN + UDP_HDR_LEN)
-
 /* AF_PACKET socket with the filter attached (needs CAP_NET_RAW: opened
  * before the privilege drop).  -errno on failure. */
 int pktsock_open(void);

@@ -422,7 +422,7 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 	unsigned port = w == &p->w67 ? DHCP_SERVER_PORT : PXE_BOOT_PORT;
 	/* Room for IP and UDP headers (packet socket) and one byte more
 	 * than the largest accepted request, to see truncation. */
-	uint8_t buf[IPUDP_HDR_LEN + 40 + DHCP_MAX_LEN + 1];
+	uint8_t buf[IPV4_UDP_HDR_LEN + 40 + DHCP_MAX_LEN + 1];
 	const uint8_t *payload;
 	struct udp_meta meta;
 

@@ -60,8 +60,8 @@ void status_metrics(const struct pxe_ctx *ctx, FILE *out)
 		fprintf(out, "pxeproxyd_dhcp_ignored_total{reason=\"%s\"} "
 			"%llu\n", proxy_drop_key(r),
 			(unsigned long long)s->dhcp_dropped[r]);
-	fprintf(out, "# HELP pxeproxyd_transfers_total Completed file "
-		"transfers.\n# TYPE pxeproxyd_transfers_total counter\n"
+	fprintf(out, "# HELP pxeproxyd_transfers_total TFTP transfers "
+		"completed; HTTP requests answered, errors included.\n# TYPE pxeproxyd_transfers_total counter\n"
 		"pxeproxyd_transfers_total{proto=\"tftp\"} %llu\n"
 		"pxeproxyd_transfers_total{proto=\"http\"} %llu\n"
 		"# HELP pxeproxyd_transfer_errors_total Failed transfers and "

@@ -8,9 +8,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* IPv4 without options + UDP: what a datagram costs beyond its payload
- * (the largest TFTP block for a path MTU; the packet socket's frames). */
-#define IPV4_UDP_HDR_LEN 28
+/* What a datagram costs beyond its payload: the largest TFTP block for a
+ * path MTU, the packet socket's frames, option 57's count. */
+#define IPV4_MIN_HDR_LEN 20     /* IPv4 without options */
+#define UDP_HDR_LEN 8
+#define IPV4_UDP_HDR_LEN (IPV4_MIN_HDR_LEN + UDP_HDR_LEN)
 
 struct udp_meta {
 	struct sockaddr_in from;

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t out[IPUDP_HDR_LEN + 0x10000];
+	static uint8_t out[IPV4_UDP_HDR_LEN + 0x10000];
 	struct sockaddr_in from, from2;
 	struct in_addr dst, dst2;
 	uint16_t dport, dport2;

@@ -15,7 +15,7 @@
 #define PAYLOAD_LEN 300
 
 struct frame {
-	uint8_t b[IPUDP_HDR_LEN + 40 + 1500];
+	uint8_t b[IPV4_UDP_HDR_LEN + 40 + 1500];
 	size_t len;
 };
 
@@ -68,7 +68,7 @@ static void good_frame(struct frame *f)
 	memset(f, 0, sizeof(*f));
 	n = ipudp_build(f->b, sizeof(f->b), src_ip, 68, bcast, 67, payload,
 			sizeof(payload));
-	CHECK(n == IPUDP_HDR_LEN + PAYLOAD_LEN);
+	CHECK(n == IPV4_UDP_HDR_LEN + PAYLOAD_LEN);
 	f->len = n > 0 ? (size_t)n : 0;
 }
 
@@ -83,7 +83,7 @@ static void test_built_frame_parses_back(void)
 	      p.from.sin_addr.s_addr == src_ip.s_addr &&
 	      ntohs(p.from.sin_port) == 68);
 	CHECK(p.dst.s_addr == bcast.s_addr && p.dport == 67);
-	CHECK(p.payload == f.b + IPUDP_HDR_LEN && p.plen == PAYLOAD_LEN);
+	CHECK(p.payload == f.b + IPV4_UDP_HDR_LEN && p.plen == PAYLOAD_LEN);
 	CHECK(p.plen == PAYLOAD_LEN && p.payload[0] == 0 &&
 	      p.payload[PAYLOAD_LEN - 1] == (uint8_t)(PAYLOAD_LEN - 1));
 }
@@ -111,16 +111,16 @@ static void test_built_checksums_verify(void)
 
 static void test_build_refuses_what_does_not_fit(void)
 {
-	uint8_t out[IPUDP_HDR_LEN + 10], big[1];
+	uint8_t out[IPV4_UDP_HDR_LEN + 10], big[1];
 
 	CHECK(ipudp_build(out, sizeof(out), src_ip, 67, bcast, 68, "0123456789",
-			  10) == IPUDP_HDR_LEN + 10);
+			  10) == IPV4_UDP_HDR_LEN + 10);
 	CHECK(ipudp_build(out, sizeof(out) - 1, src_ip, 67, bcast, 68,
 			  "0123456789", 10) == -ENOBUFS);
 	CHECK(ipudp_build(out, 0, src_ip, 67, bcast, 68, "", 0) == -ENOBUFS);
 	/* A length the 16-bit total cannot carry, whatever the buffer. */
 	CHECK(ipudp_build(out, sizeof(out), src_ip, 67, bcast, 68, big,
-			  0x10000 - IPUDP_HDR_LEN) == -ENOBUFS);
+			  0x10000 - IPV4_UDP_HDR_LEN) == -ENOBUFS);
 }
 
 static void test_every_truncation_is_refused(void)
@@ -281,7 +281,7 @@ static void test_udp_length_is_checked(void)
 
 static void test_ports_are_reported_as_sent(void)
 {
-	uint8_t out[IPUDP_HDR_LEN + 4];
+	uint8_t out[IPV4_UDP_HDR_LEN + 4];
 	struct parsed p;
 
 	CHECK(ipudp_build(out, sizeof(out), src_ip, 4011, src_ip, 68, "abcd",
@@ -308,7 +308,7 @@ static void test_mutated_frames_parse_inside_their_input(void)
 
 		good_frame(&f);
 		for (int k = rand() % 3; k > 0; k--)
-			f.b[rand() % IPUDP_HDR_LEN] = (uint8_t)rand();
+			f.b[rand() % IPV4_UDP_HDR_LEN] = (uint8_t)rand();
 		if (rand() % 2)
 			fix_ip_csum(f.b);
 		n = f.len;
