@@ -25,6 +25,20 @@
 NETLAB_NS=
 NETLAB_CORP_PID=
 
+# tests_lock shared|exclusive: firmware boots (tests/e2e) hold the lock
+# shared, the load tests exclusive, so that under make check -j2 a room
+# of 500 simulated machines never competes with QEMU for two cores (it
+# would measure the machine, not the daemon).  Held on fd 8 until the
+# test exits.
+: "${TESTS_LOCK:=/tmp/pxeproxyd-tests.lock}"
+tests_lock() {
+	exec 8>>"$TESTS_LOCK"
+	case $1 in
+	shared) flock -s 8 ;;
+	exclusive) flock -x 8 ;;
+	esac
+}
+
 # wait_until SECONDS COMMAND...: 0 as soon as COMMAND succeeds, 1 once
 # SECONDS (wall clock) have passed without.
 wait_until() {

@@ -79,6 +79,7 @@ e2e_serial_text() { tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc
 
 # e2e_need CLIENT: skips (77) unless everything the lab needs is here.
 e2e_need() {
+	tests_lock shared
 	[ "$(id -u)" = 0 ] || e2e_skip "needs root (network namespaces, taps)"
 	for _c in ip qemu-system-x86_64 python3 dnsmasq busybox cpio gzip flock awk; do
 		command -v "$_c" >/dev/null 2>&1 ||
