@@ -487,7 +487,9 @@ static int set_action(struct rule *r, enum rule_action a, const char *v,
 {
 	if (r->action != RULE_NONE)
 		return fmt(err, errlen, "rule '%s' has more than one action "
-			   "(boot, script, ignore)", r->name), -1;
+			   "(boot, script, ignore, refuse)", r->name), -1;
+	if (a == RULE_REFUSE)
+		v = BOOT_REFUSED_NAME;
 	if (a != RULE_IGNORE && check_boot(v, err, errlen) < 0)
 		return -1;
 	if (a == RULE_SCRIPT && strncmp(v, "http://", 7) &&
@@ -523,14 +525,16 @@ static int set_rule_key(struct rule *r, const char *k, char *v, char *err,
 		*dst = xstrdup(v);
 		return 0;
 	}
-	if (!strcmp(k, "ipxe") || !strcmp(k, "ignore")) {
+	if (!strcmp(k, "ipxe") || !strcmp(k, "ignore") ||
+	    !strcmp(k, "refuse")) {
 		if (parse_bool(v, &b) < 0)
 			return fmt(err, errlen, "bad value '%s' for '%s': "
 				   "expected yes or no", v, k), -1;
-		if (k[1] == 'p')
+		if (!strcmp(k, "ipxe"))
 			r->ipxe = b;
 		else if (b)
-			return set_action(r, RULE_IGNORE, v, err, errlen);
+			return set_action(r, k[0] == 'i' ? RULE_IGNORE :
+					  RULE_REFUSE, v, err, errlen);
 		return 0;
 	}
 	if (!strcmp(k, "boot"))
@@ -538,8 +542,8 @@ static int set_rule_key(struct rule *r, const char *k, char *v, char *err,
 	if (!strcmp(k, "script"))
 		return set_action(r, RULE_SCRIPT, v, err, errlen);
 	return fmt(err, errlen, "unknown key '%s' in a rule (known: mac, arch, "
-		   "vendor-class, user-class, ipxe, boot, script, ignore)", k),
-	       -1;
+		   "vendor-class, user-class, ipxe, boot, script, ignore, "
+		   "refuse)", k), -1;
 }
 
 static int parse_line(struct config *c, char *line, char *section,
@@ -722,7 +726,7 @@ static void print_key(const struct config *c, const struct key *k, FILE *out)
 
 static void print_rule(const struct rule *r, unsigned n, FILE *out)
 {
-	static const char *const actions[] = { "", "boot", "script", "" };
+	static const char *const actions[] = { "", "boot", "script", "", "" };
 
 	fprintf(out, "\n[rule %s]   # #%u, from line %u\n", r->name, n, r->line);
 	if (r->mac_len) {
@@ -747,6 +751,8 @@ static void print_rule(const struct rule *r, unsigned n, FILE *out)
 		fprintf(out, "ipxe = %s\n", r->ipxe ? "yes" : "no");
 	if (r->action == RULE_IGNORE)
 		fprintf(out, "ignore = yes\n");
+	else if (r->action == RULE_REFUSE)
+		fprintf(out, "refuse = yes\n");
 	else
 		fprintf(out, "%s = %s\n", actions[r->action], r->boot);
 }

@@ -318,6 +318,15 @@ static int open_file(struct pxe_ctx *ctx, const struct tftp_request *r,
 	int fd = path_normalize(r->file, r->file_len, name, TFTP_MAX_NAME + 1);
 
 	inet_ntop(AF_INET, &m->from.sin_addr, peer, sizeof(peer));
+	/* A "refuse = yes" rule's offer: refused at once, even if a file of
+	 * that name exists, so the firmware moves on to its next option. */
+	if (fd == 0 && !strcmp(name, BOOT_REFUSED_NAME)) {
+		log_client("tftp: %s: %s refused by rule: the firmware moves "
+			   "on to its next boot option", peer, name);
+		send_error(ctx, m, TERR_NOTFOUND,
+			   "refused by rule: try the next boot option");
+		return -1;
+	}
 	if (fd == 0)
 		fd = path_open(ctx->root_fd, name, st);
 	if (fd >= 0)

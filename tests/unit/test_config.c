@@ -98,6 +98,8 @@ static void bad_lines_name_file_line_and_fix(void)
 	bad("[rule a]\nmac = 52:54:zz\n", "t.conf:2: bad MAC address");
 	bad("[rule a]\narch = bios mars\n", "t.conf:2: unknown architecture 'mars'");
 	bad("[rule a]\nboot = x\nignore = yes\n", "t.conf:3: rule 'a' has more than one action");
+	bad("[rule a]\nrefuse = yes\nboot = x\n", "t.conf:3: rule 'a' has more than one action");
+	bad("[rule a]\nrefuse = often\n", "t.conf:2: bad value 'often' for 'refuse'");
 	bad("[rule a]\nscript = boot.ipxe\n", "t.conf:2: script must be an http:// URL");
 	bad("[rule a]\nport = 1\n", "t.conf:2: unknown key 'port' in a rule");
 	bad("[rule a]\nipxe = perhaps\n", "t.conf:2: bad value 'perhaps' for 'ipxe'");
@@ -127,7 +129,8 @@ static void printed_config_reads_back_the_same(void)
 		  "retries = 9\n[rule one]\nmac = 52:54:00:*\narch = bios 7\n"
 		  "vendor-class = PXEClient:Arch:00000\nuser-class = iPXE\n"
 		  "ipxe = no\nscript = http://${server}/x.ipxe\n"
-		  "[rule two]\nmac = 52:54:00:12:34:56\nignore = yes\n");
+		  "[rule two]\nmac = 52:54:00:12:34:56\nignore = yes\n"
+		  "[rule three]\nvendor-class = PXEClient\nrefuse = yes\n");
 	CHECK(c != NULL);
 	if (!c)
 		return;
@@ -141,7 +144,9 @@ static void printed_config_reads_back_the_same(void)
 		      !strcmp(d->boot[27], "r.efi") && d->n_ifaces == 1);
 		for (unsigned i = 0; i < ARCH_CODES; i++)
 			CHECK((c->boot[i] == NULL) == (d->boot[i] == NULL));
-		CHECK(d->n_rules == 2);
+		CHECK(d->n_rules == 3);
+		CHECK(d->rules[2].action == RULE_REFUSE &&
+		      !strcmp(d->rules[2].boot, BOOT_REFUSED_NAME));
 		CHECK(d->rules[0].mac_len == 3 && d->rules[0].ipxe == 0 &&
 		      d->rules[0].arch_mask == ((1u << 0) | (1u << 7)) &&
 		      d->rules[0].action == RULE_SCRIPT &&
