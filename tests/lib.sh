@@ -128,9 +128,9 @@ daemon_start() {
 	ip netns exec "$NS_SRV" "$PXEPROXYD" -f -d -r "$ROOT" -i eth0 \
 		${DAEMON_USER:+-u "$DAEMON_USER"} "$@" >"$TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
-	wait_until 10 daemon_ready_or_dead
+	wait_until 30 daemon_ready_or_dead
 	kill -0 "$DAEMON_PID" 2>/dev/null || fail "daemon exited at start"
-	grep -q ' ready: ' "$TMP/daemon.log" || fail "daemon not ready after 10 s"
+	grep -q ' ready: ' "$TMP/daemon.log" || fail "daemon not ready after 30 s"
 }
 daemon_ready_or_dead() {
 	grep -q ' ready: ' "$TMP/daemon.log" 2>/dev/null || ! kill -0 "$DAEMON_PID" 2>/dev/null

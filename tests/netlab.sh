@@ -25,6 +25,14 @@
 NETLAB_NS=
 NETLAB_CORP_PID=
 
+# Debian's python3 for the test tools, not a version manager's shim that
+# may come first in PATH (pyenv's takes seconds per start on a busy
+# machine, and every tool here starts one).
+case $(command -v python3) in
+/usr/bin/python3) ;;
+*) [ -x /usr/bin/python3 ] && PATH=/usr/bin:$PATH && export PATH ;;
+esac
+
 # tests_lock shared|exclusive: firmware boots (tests/e2e) hold the lock
 # shared, the load tests exclusive, so that under make check -j2 a room
 # of 500 simulated machines never competes with QEMU for two cores (it
@@ -96,7 +104,7 @@ netlab_corp_start() {
 		--dhcp-option=option:router,"$2" \
 		--dhcp-leasefile="$4" --log-dhcp --log-facility="$5" 2>>"$5" &
 	NETLAB_CORP_PID=$!
-	wait_until 10 netlab_listening "$1" udp 67 && return 0
+	wait_until 30 netlab_listening "$1" udp 67 && return 0
 	echo "netlab: the corporate DHCP server did not bind port 67: $(tail -n 3 "$5")"
 	return 1
 }

@@ -170,7 +170,7 @@ e2e_sniff_start() {
 	ip netns exec "$NS_SW" python3 -u "$SNIFF" capture $E2E_SNIFF_PORTS \
 		>"$L.dhcp" 2>"$L.dhcp-err" &
 	SNIFF_PID=$!
-	wait_until 10 grep -q listening "$L.dhcp-err" && return 0
+	wait_until 60 grep -q listening "$L.dhcp-err" && return 0
 	e2e_fail "the DHCP sniffer did not start: $(cat "$L.dhcp-err")"
 }
 
@@ -193,7 +193,7 @@ e2e_side_start() {
 		ip netns exec "$_ns" "$PXEPROXYD" -f ${E2E_DEBUG:+-d} -u nobody \
 			-c "$E2E_CONF" -r "$E2E_ROOT" -i eth0 >"$_log" 2>&1 &
 		SIDE_PID=$!
-		wait_until 10 e2e_side_ready "$_log"
+		wait_until 60 e2e_side_ready "$_log"
 		kill -0 "$SIDE_PID" 2>/dev/null ||
 			e2e_fail "pxeproxyd exited at start: $(tail -n 5 "$_log")"
 		grep -q ' ready: ' "$_log" ||
@@ -214,7 +214,7 @@ e2e_side_start() {
 		SIDE_PID=$!
 		ip netns exec "$NS_SIDE" busybox httpd -f -vv -p "$SIDE_IP:80" \
 			-h "$E2E_ROOT" >>"$L.side" 2>&1 &
-		wait_until 10 e2e_reference_ready && return 0
+		wait_until 60 e2e_reference_ready && return 0
 		e2e_fail "the dnsmasq reference sidecar did not start: $(tail -n 5 "$L.side")"
 		;;
 	esac
