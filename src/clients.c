@@ -49,8 +49,16 @@ void clients_free(struct clients *t)
 	free(t);
 }
 
+/* 0.0.0.0 (a DHCP client before its lease) and :: name nobody. */
+static bool ip_known(const struct ipaddr *ip)
+{
+	if (ip->family == AF_INET)
+		return ip->u.v4.s_addr != 0;
+	return ip->family == AF_INET6 && !IN6_IS_ADDR_UNSPECIFIED(&ip->u.v6);
+}
+
 static struct slot *find(struct clients *t, const uint8_t *mac,
-			 struct in_addr ip)
+			 struct ipaddr ip)
 {
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		struct slot *s = &t->s[i];
@@ -59,7 +67,7 @@ static struct slot *find(struct clients *t, const uint8_t *mac,
 			continue;
 		if (mac && s->has_mac && !memcmp(s->c.mac, mac, 6))
 			return s;
-		if (!mac && ip.s_addr && s->c.ip.s_addr == ip.s_addr)
+		if (!mac && ip_known(&ip) && ipaddr_same(&s->c.ip, &ip))
 			return s;
 	}
 	return NULL;
@@ -88,12 +96,12 @@ static struct slot *take(struct clients *t)
 }
 
 static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
-				 struct in_addr ip)
+				 struct ipaddr ip)
 {
 	struct slot *s = find(t, mac, ip);
 
 	/* Seen by IP before the MAC was known: adopt that entry. */
-	if (!s && mac && ip.s_addr && (s = find(t, NULL, ip)) && s->has_mac &&
+	if (!s && mac && ip_known(&ip) && (s = find(t, NULL, ip)) && s->has_mac &&
 	    memcmp(s->c.mac, mac, 6))
 		s = NULL;
 	if (!s)
@@ -102,7 +110,7 @@ static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
 		memcpy(s->c.mac, mac, 6);
 		s->has_mac = true;
 	}
-	if (ip.s_addr)
+	if (ip_known(&ip))
 		s->c.ip = ip;
 	s->c.last_seen = wall_ms();
 	return s;
@@ -110,7 +118,7 @@ static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
 
 void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     const char *vendor, size_t vendor_len, const char *offered,
-		     struct in_addr ip)
+		     struct ipaddr ip)
 {
 	struct slot *s = find_or_take(t, mac, ip);
 
@@ -151,7 +159,7 @@ static enum client_stage stage_of(const struct client *c, const char *name)
 }
 
 struct client_ref clients_transfer_start(struct clients *t, const uint8_t *mac,
-					 struct in_addr ip, const char *proto,
+					 struct ipaddr ip, const char *proto,
 					 const char *name)
 {
 	struct slot *s = find_or_take(t, mac, ip);
@@ -192,7 +200,7 @@ void clients_transfer_end(struct clients *t, struct client_ref ref,
 	s->c.last_seen = wall_ms();
 }
 
-struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
+struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct ipaddr ip,
 					int ifindex, const char *proto,
 					const char *name)
 {
@@ -201,7 +209,7 @@ struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
 
 	if (!ctx->clients)
 		return (struct client_ref){ -1, 0, 0 };
-	known = netif_neigh_mac(ctx, ifindex, ip, mac);
+	known = netif_neigh_mac(ctx, ifindex, &ip, mac);
 	return clients_transfer_start(ctx->clients, known ? mac : NULL, ip,
 				      proto, name);
 }
@@ -235,15 +243,15 @@ static void fmt_mac(char *buf, const struct slot *s)
 static void json_client(const struct slot *s, FILE *out)
 {
 	const struct client *c = &s->c;
-	char mac[MAC_STR_MAX], ip[INET_ADDRSTRLEN];
+	char mac[MAC_STR_MAX], ip[INET6_ADDRSTRLEN];
 	unsigned first = c->n_files > CLIENT_FILES ? c->n_files - CLIENT_FILES
 						   : 0;
 
 	fmt_mac(mac, s);
-	inet_ntop(AF_INET, &c->ip, ip, sizeof(ip));
+	ipaddr_str(ip, &c->ip);
 	fprintf(out, "{\"mac\":\"%s\",\"ip\":\"%s\",\"first_seen_ms\":%llu,"
-		"\"last_seen_ms\":%llu,\"arch\":%u,\"vendor_class\":", mac,
-		c->ip.s_addr ? ip : "", (unsigned long long)c->first_seen,
+		"\"last_seen_ms\":%llu,\"arch\":%u,\"vendor_class\":", mac, ip,
+		(unsigned long long)c->first_seen,
 		(unsigned long long)c->last_seen, c->arch);
 	json_str(out, c->vendor);
 	fprintf(out, ",\"offered\":");
@@ -299,15 +307,15 @@ void clients_html_rows(const struct clients *t, FILE *out)
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		const struct slot *s = &t->s[i];
 		const struct client *c = &s->c;
-		char mac[MAC_STR_MAX], ip[INET_ADDRSTRLEN];
+		char mac[MAC_STR_MAX], ip[INET6_ADDRSTRLEN];
 		const struct client_file *last;
 
 		if (!s->used)
 			continue;
 		fmt_mac(mac, s);
-		inet_ntop(AF_INET, &c->ip, ip, sizeof(ip));
+		ipaddr_str(ip, &c->ip);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%u</td><td>",
-			mac, c->ip.s_addr ? ip : "", c->arch);
+			mac, ip, c->arch);
 		html_str(out, c->offered);
 		fprintf(out, "</td>");
 		for (int st = 0; st < STAGE_COUNT; st++)
