@@ -231,14 +231,14 @@ static void log_addr_change(struct netif *n, struct rtnl_addr *a, int action)
 {
 	char name[IF_NAMESIZE], buf[64];
 	struct nl_addr *local = rtnl_addr_get_local(a);
+	int family = rtnl_addr_get_family(a);
 	unsigned flags;
 
-	if (!local)
+	if (!local || (family != AF_INET && family != AF_INET6))
 		return;
 	/* An IPv6 address changes flags as DAD ends and as it ages: only its
 	 * coming and going is news. */
-	if (rtnl_addr_get_family(a) == AF_INET6 ? action == NL_ACT_CHANGE
-	    : rtnl_addr_get_family(a) != AF_INET)
+	if (family == AF_INET6 && action == NL_ACT_CHANGE)
 		return;
 	link_name(n, rtnl_addr_get_ifindex(a), name, &flags);
 	if (!iface_selected(n->ctx->cfg, name, flags))
