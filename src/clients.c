@@ -72,6 +72,14 @@ void clients_free(struct clients *t)
 	free(t);
 }
 
+/* 0.0.0.0 (a DHCP client before its lease) and :: name nobody. */
+static bool ip_known(const struct ipaddr *ip)
+{
+	if (ip->family == AF_INET)
+		return ip->u.v4.s_addr != 0;
+	return ip->family == AF_INET6 && !IN6_IS_ADDR_UNSPECIFIED(&ip->u.v6);
+}
+
 /* [status] stall-after, once the table is watched. */
 static unsigned stall_secs(const struct clients *t)
 {
@@ -121,7 +129,7 @@ static void on_watch(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct clients *t = w->data;
 	uint64_t now = wall_ms();
-	char mac[MAC_STR_MAX];
+	char mac[MAC_STR_MAX], ip[INET6_ADDRSTRLEN];
 
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		struct slot *s = &t->s[i];
@@ -133,9 +141,9 @@ static void on_watch(struct ev_loop *loop, ev_timer *w, int revents)
 			continue;
 		s->stall_logged = true;
 		mac_str(mac, sizeof(mac), s->c.mac, s->has_mac ? 6 : 0);
-		log_client("%s%s%s: nothing for %d s after %s: %s",
+		log_client("%s%s%s: nothing for %u s after %s: %s",
 			   s->has_mac ? mac : "", s->has_mac ? " " : "",
-			   s->c.ip.s_addr ? inet_ntoa(s->c.ip) : "",
+			   ipaddr_str(ip, &s->c.ip),
 			   stall_secs(t), st == STALL_OFFERED ?
 			   "the offer" : "the boot loader",
 			   client_stall_hint(st));
@@ -155,7 +163,7 @@ void clients_watch(struct pxe_ctx *ctx)
 }
 
 static struct slot *find(struct clients *t, const uint8_t *mac,
-			 struct in_addr ip)
+			 struct ipaddr ip)
 {
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		struct slot *s = &t->s[i];
@@ -164,7 +172,7 @@ static struct slot *find(struct clients *t, const uint8_t *mac,
 			continue;
 		if (mac && s->has_mac && !memcmp(s->c.mac, mac, 6))
 			return s;
-		if (!mac && ip.s_addr && s->c.ip.s_addr == ip.s_addr)
+		if (!mac && ip_known(&ip) && ipaddr_same(&s->c.ip, &ip))
 			return s;
 	}
 	return NULL;
@@ -193,12 +201,12 @@ static struct slot *take(struct clients *t)
 }
 
 static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
-				 struct in_addr ip)
+				 struct ipaddr ip)
 {
 	struct slot *s = find(t, mac, ip);
 
 	/* Seen by IP before the MAC was known: adopt that entry. */
-	if (!s && mac && ip.s_addr && (s = find(t, NULL, ip)) && s->has_mac &&
+	if (!s && mac && ip_known(&ip) && (s = find(t, NULL, ip)) && s->has_mac &&
 	    memcmp(s->c.mac, mac, 6))
 		s = NULL;
 	if (!s)
@@ -207,7 +215,7 @@ static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
 		memcpy(s->c.mac, mac, 6);
 		s->has_mac = true;
 	}
-	if (ip.s_addr)
+	if (ip_known(&ip))
 		s->c.ip = ip;
 	s->c.last_seen = wall_ms();
 	s->stall_logged = false;
@@ -216,7 +224,7 @@ static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
 
 void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     const char *vendor, size_t vendor_len, const char *offered,
-		     struct in_addr ip)
+		     struct ipaddr ip)
 {
 	struct slot *s = find_or_take(t, mac, ip);
 
@@ -257,7 +265,7 @@ static enum client_stage stage_of(const struct client *c, const char *name)
 }
 
 struct client_ref clients_transfer_start(struct clients *t, const uint8_t *mac,
-					 struct in_addr ip, const char *proto,
+					 struct ipaddr ip, const char *proto,
 					 const char *name)
 {
 	struct slot *s = find_or_take(t, mac, ip);
@@ -299,7 +307,7 @@ void clients_transfer_end(struct clients *t, struct client_ref ref,
 	s->stall_logged = false;
 }
 
-struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
+struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct ipaddr ip,
 					int ifindex, const char *proto,
 					const char *name)
 {
@@ -308,7 +316,7 @@ struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
 
 	if (!ctx->clients)
 		return (struct client_ref){ -1, 0, 0 };
-	known = netif_neigh_mac(ctx, ifindex, ip, mac);
+	known = netif_neigh_mac(ctx, ifindex, &ip, mac);
 	return clients_transfer_start(ctx->clients, known ? mac : NULL, ip,
 				      proto, name);
 }
@@ -343,15 +351,15 @@ static void json_client(const struct slot *s, unsigned stall_s, FILE *out)
 {
 	const struct client *c = &s->c;
 	enum client_stall stall = client_stall_of(c, wall_ms(), stall_s);
-	char mac[MAC_STR_MAX], ip[INET_ADDRSTRLEN];
+	char mac[MAC_STR_MAX], ip[INET6_ADDRSTRLEN];
 	unsigned first = c->n_files > CLIENT_FILES ? c->n_files - CLIENT_FILES
 						   : 0;
 
 	fmt_mac(mac, s);
-	inet_ntop(AF_INET, &c->ip, ip, sizeof(ip));
+	ipaddr_str(ip, &c->ip);
 	fprintf(out, "{\"mac\":\"%s\",\"ip\":\"%s\",\"first_seen_ms\":%llu,"
-		"\"last_seen_ms\":%llu,\"arch\":%u,\"vendor_class\":", mac,
-		c->ip.s_addr ? ip : "", (unsigned long long)c->first_seen,
+		"\"last_seen_ms\":%llu,\"arch\":%u,\"vendor_class\":", mac, ip,
+		(unsigned long long)c->first_seen,
 		(unsigned long long)c->last_seen, c->arch);
 	json_str(out, c->vendor);
 	fprintf(out, ",\"offered\":");
@@ -416,15 +424,15 @@ void clients_html_rows(const struct clients *t, FILE *out)
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		const struct slot *s = &t->s[i];
 		const struct client *c = &s->c;
-		char mac[MAC_STR_MAX], ip[INET_ADDRSTRLEN];
+		char mac[MAC_STR_MAX], ip[INET6_ADDRSTRLEN];
 		const struct client_file *last;
 
 		if (!s->used)
 			continue;
 		fmt_mac(mac, s);
-		inet_ntop(AF_INET, &c->ip, ip, sizeof(ip));
+		ipaddr_str(ip, &c->ip);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%u</td><td>",
-			mac, c->ip.s_addr ? ip : "", c->arch);
+			mac, ip, c->arch);
 		html_str(out, c->offered);
 		fprintf(out, "</td>");
 		for (int st = 0; st < STAGE_COUNT; st++)

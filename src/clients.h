@@ -1,7 +1,8 @@
 /* What each booting machine is doing: a bounded table fed by the proxy
  * (offers) and the file servers (transfers), read by the status page.
  * Machines are keyed by MAC; a transfer's MAC comes from the kernel's
- * neighbour table (the client's IP is all TFTP and HTTP see). */
+ * neighbour table (the client's IP, v4 or v6, is all TFTP and HTTP
+ * see). */
 #ifndef PXE_CLIENTS_H
 #define PXE_CLIENTS_H
 
@@ -9,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "netaddr.h"
 
 #define CLIENTS_MAX 512         /* oldest evicted beyond this */
 #define CLIENT_FILES 12         /* the last transfers kept per machine */
@@ -46,7 +49,7 @@ struct client_file {
 
 struct client {
 	uint8_t mac[6];
-	struct in_addr ip;
+	struct ipaddr ip;               /* the last one seen; family 0: none */
 	uint64_t first_seen, last_seen;         /* ms since the epoch */
 	uint16_t arch;
 	char vendor[48];
@@ -76,7 +79,7 @@ void clients_watch(struct pxe_ctx *ctx);
 
 void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     const char *vendor, size_t vendor_len, const char *offered,
-		     struct in_addr ip);
+		     struct ipaddr ip);
 
 /* Names one transfer's record; stale once its machine is evicted or
  * the ring wrapped, which clients_transfer_end() checks. */
@@ -89,7 +92,7 @@ struct client_ref {
 /* A transfer to ip; mac may be NULL when the neighbour table does not
  * know it (the machine is then keyed by IP alone). */
 struct client_ref clients_transfer_start(struct clients *t, const uint8_t *mac,
-					 struct in_addr ip, const char *proto,
+					 struct ipaddr ip, const char *proto,
 					 const char *name);
 void clients_transfer_end(struct clients *t, struct client_ref ref,
 			  uint64_t bytes, uint32_t ms, bool ok);
@@ -99,7 +102,7 @@ void clients_json(const struct clients *t, FILE *out);
 void clients_html_rows(const struct clients *t, FILE *out);
 
 /* For the servers: the same, with the MAC looked up by netlink. */
-struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct in_addr ip,
+struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct ipaddr ip,
 					int ifindex, const char *proto,
 					const char *name);
 

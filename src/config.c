@@ -28,7 +28,7 @@
 /* A file larger than this is surely not a config file. */
 #define CONF_MAX_FILE (1024 * 1024)
 
-enum ktype { K_STR, K_BOOL, K_UINT, K_IFACE, K_ADDR };
+enum ktype { K_STR, K_BOOL, K_UINT, K_IFACE, K_ADDR, K_ADDR6 };
 
 /* One row per setting.  restart: bound, chrooted or dropped to at start,
  * so a reload keeps the value in force (and says so). */
@@ -55,6 +55,7 @@ static const struct key keys[] = {
 	  RELOAD },
 	{ "dhcp", "packet-fallback", K_BOOL, OFF(dhcp_packet_fallback), 0, 0,
 	  RESTART },
+	{ "dhcp6", "enable", K_BOOL, OFF(dhcp6_enable), 0, 0, RESTART },
 	{ "tftp", "enable", K_BOOL, OFF(tftp_enable), 0, 0, RESTART },
 	{ "tftp", "port", K_UINT, OFF(tftp_port), 1, 65535, RESTART },
 	{ "tftp", "retransmit", K_UINT, OFF(tftp_timeout_ms), 50, 10000,
@@ -70,6 +71,7 @@ static const struct key keys[] = {
 	  RELOAD },
 	{ "http", "enable", K_BOOL, OFF(http_enable), 0, 0, RESTART },
 	{ "http", "listen", K_ADDR, OFF(http_addr), 0, 0, RESTART },
+	{ "http", "listen6", K_ADDR6, OFF(http_addr6), 0, 0, RESTART },
 	{ "http", "port", K_UINT, OFF(http_port), 1, 65535, RESTART },
 	{ "http", "max-connections", K_UINT, OFF(http_max_conns), 1, 100000,
 	  RELOAD },
@@ -97,6 +99,12 @@ static bool key_differs(const struct key *k, const struct config *a,
 		return *(const unsigned *)pa != *(const unsigned *)pb;
 	case K_ADDR:
 		return memcmp(pa, pb, sizeof(struct in_addr)) != 0;
+	case K_ADDR6:
+		return ((const struct conf_addr6 *)pa)->none !=
+		       ((const struct conf_addr6 *)pb)->none ||
+		       memcmp(&((const struct conf_addr6 *)pa)->addr,
+			      &((const struct conf_addr6 *)pb)->addr,
+			      sizeof(struct in6_addr)) != 0;
 	case K_IFACE:
 		break;
 	}
@@ -122,6 +130,9 @@ static void key_copy(const struct key *k, struct config *to,
 		return;
 	case K_ADDR:
 		memcpy(pt, pf, sizeof(struct in_addr));
+		return;
+	case K_ADDR6:
+		memcpy(pt, pf, sizeof(struct conf_addr6));
 		return;
 	case K_IFACE:
 		return;
@@ -152,8 +163,8 @@ int config_keep_restart_keys(struct config *c, const struct config *old,
 	return n;
 }
 
-static const char *const sections[] = { "", "dhcp", "tftp", "http", "status",
-					"arch" };
+static const char *const sections[] = { "", "dhcp", "dhcp6", "tftp", "http",
+					"status", "arch" };
 
 struct config *config_defaults(void)
 {
@@ -163,6 +174,8 @@ struct config *config_defaults(void)
 	c->user = xstrdup("pxeproxyd");
 	c->dhcp_enable = true;
 	c->dhcp_packet_fallback = true;
+	/* As quiet as IPv4: only PXE and HTTP boot firmware is answered. */
+	c->dhcp6_enable = true;
 	c->tftp_enable = true;
 	c->tftp_port = TFTP_PORT;
 	c->tftp_timeout_ms = 1000;
@@ -172,6 +185,7 @@ struct config *config_defaults(void)
 	c->tftp_max_transfers = 1000;
 	c->http_enable = true;
 	c->http_addr.s_addr = htonl(INADDR_ANY);
+	c->http_addr6.addr = in6addr_any;
 	c->http_port = 80;
 	c->http_max_conns = 1000;
 	c->http_idle_timeout_s = 30;
@@ -286,6 +300,21 @@ static int set_ifaces(struct config *c, char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* An IPv6 address, or "none". */
+static int set_addr6(struct conf_addr6 *a, const struct key *k, const char *v,
+		     char *err, size_t errlen)
+{
+	a->none = !strcmp(v, "none");
+	if (a->none) {
+		a->addr = in6addr_any;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, v, &a->addr) != 1)
+		return fmt(err, errlen, "bad value '%s' for '%s': expected an "
+			   "IPv6 address or none", v, k->name), -1;
+	return 0;
+}
+
 static int set_key(struct config *c, const struct key *k, char *v,
 		   char *err, size_t errlen)
 {
@@ -317,6 +346,9 @@ static int set_key(struct config *c, const struct key *k, char *v,
 			return fmt(err, errlen, "bad value '%s' for '%s': "
 				   "expected an IPv4 address", v, k->name), -1;
 		return 0;
+	case K_ADDR6:
+		return set_addr6((struct conf_addr6 *)(base + k->off), k, v,
+				 err, errlen);
 	case K_IFACE:
 		return set_ifaces(c, v, err, errlen);
 	}
@@ -433,8 +465,8 @@ static int parse_section(struct config *c, char *line, char *section,
 	for (size_t i = 1; i < ARRAY_SIZE(sections); i++)
 		if (!strcmp(name, sections[i]))
 			return strlcpy_chk(section, name, cap);
-	return fmt(err, errlen, "unknown section [%s] (known: dhcp, tftp, "
-		   "http, status, arch, rule NAME)", name), -1;
+	return fmt(err, errlen, "unknown section [%s] (known: dhcp, dhcp6, "
+		   "tftp, http, status, arch, rule NAME)", name), -1;
 }
 
 /* "52:54:00:12:34:56" exact, "52:54:00" or "52:54:00:*" a prefix. */
@@ -695,7 +727,8 @@ int config_apply(struct config *c, const struct config_overrides *o,
 static void print_key(const struct config *c, const struct key *k, FILE *out)
 {
 	const char *base = (const char *)c;
-	char addr[INET_ADDRSTRLEN];
+	const struct conf_addr6 *a6;
+	char addr[INET6_ADDRSTRLEN];
 
 	switch (k->type) {
 	case K_STR:
@@ -713,6 +746,11 @@ static void print_key(const struct config *c, const struct key *k, FILE *out)
 	case K_ADDR:
 		inet_ntop(AF_INET, base + k->off, addr, sizeof(addr));
 		fprintf(out, "%s = %s\n", k->name, addr);
+		break;
+	case K_ADDR6:
+		a6 = (const struct conf_addr6 *)(base + k->off);
+		inet_ntop(AF_INET6, &a6->addr, addr, sizeof(addr));
+		fprintf(out, "%s = %s\n", k->name, a6->none ? "none" : addr);
 		break;
 	case K_IFACE:
 		if (!c->n_ifaces)

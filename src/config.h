@@ -28,6 +28,12 @@
 /* The longest a boot template can become for any client. */
 size_t boot_template_max_len(const char *tmpl);
 
+/* An IPv6 listening address, or none (no IPv6 listener). */
+struct conf_addr6 {
+	bool none;
+	struct in6_addr addr;
+};
+
 enum rule_action { RULE_NONE, RULE_BOOT, RULE_SCRIPT, RULE_IGNORE,
 		   RULE_REFUSE };
 
@@ -63,6 +69,8 @@ struct config {
 	bool dhcp_packet_fallback;      /* port 67 taken: packet socket */
 	unsigned reply_delay_ms;
 
+	bool dhcp6_enable;     /* proxy DHCPv6 on 547 and 4011 */
+
 	bool tftp_enable;
 	unsigned tftp_port;
 	unsigned tftp_timeout_ms;     /* first retransmission */
@@ -73,6 +81,7 @@ struct config {
 
 	bool http_enable;
 	struct in_addr http_addr;
+	struct conf_addr6 http_addr6;   /* default [::]; none: IPv4 only */
 	unsigned http_port;
 	unsigned http_max_conns;
 	unsigned http_idle_timeout_s;

@@ -9,6 +9,7 @@
 #include "http.h"
 #include "netif.h"
 #include "proxy.h"
+#include "proxy6.h"
 #include "status.h"
 #include "tftp.h"
 
@@ -18,6 +19,8 @@ void ctx_close_modules(struct pxe_ctx *ctx)
 	http_close(ctx);
 	tftp_close(ctx);
 	proxy_close(ctx);
+	proxy6_close(ctx, ctx->proxy6);
+	ctx->proxy6 = NULL;
 	netif_close(ctx);
 	clients_free(ctx->clients);
 	ctx->clients = NULL;

@@ -13,6 +13,7 @@
 struct clients;
 struct netif;
 struct proxy;
+struct proxy6;
 struct status;
 struct tftp;
 struct http;
@@ -30,6 +31,7 @@ struct pxe_ctx {
 
 	struct netif *netif;
 	struct proxy *proxy;
+	struct proxy6 *proxy6;          /* NULL: [dhcp6] off or no IPv6 */
 	struct tftp *tftp;
 	struct http *http;
 	struct clients *clients;        /* boot progress: /status, metrics */
@@ -42,8 +44,8 @@ struct pxe_ctx {
 	struct stats stats;
 };
 
-/* Closes every module that is open (status, HTTP, TFTP, proxyDHCP,
- * netlink), frees the client table and closes the root: the worker at
+/* Closes every module that is open (status, HTTP, TFTP, proxyDHCP and
+ * proxy DHCPv6, netlink), frees the client table and closes the root: the worker at
  * exit, the monitor right after the fork. */
 void ctx_close_modules(struct pxe_ctx *ctx);
 

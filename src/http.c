@@ -37,6 +37,7 @@
 #include "http.h"
 #include "http_parse.h"
 #include "log.h"
+#include "netaddr.h"
 #include "path.h"
 #include "util.h"
 
@@ -64,7 +65,7 @@ struct conn {
 	ev_io io;
 	ev_timer timer;
 	int fd;
-	struct sockaddr_in peer;
+	union sockaddr_inx peer;
 	enum conn_state state;
 	char in[HTTP_MAX_HEAD];
 	size_t in_len;
@@ -90,10 +91,12 @@ struct conn {
 	LIST_ENTRY(conn) entry;
 };
 
+/* Two listeners, IPv4 and IPv6-only, rather than one dual-stack socket:
+ * IPv4 peers stay plain IPv4 in the logs (no ::ffff:a.b.c.d). */
 struct http {
 	struct pxe_ctx *ctx;
-	int fd;
-	ev_io io;
+	int fd, fd6;                    /* fd6 -1: not listening on IPv6 */
+	ev_io io, io6;
 	LIST_HEAD(, conn) conns;
 	unsigned n_conns;
 };
@@ -149,15 +152,15 @@ static void conn_free(struct conn *c)
 static void access_log(struct conn *c)
 {
 	struct pxe_ctx *ctx = c->srv->ctx;
-	char peer[INET_ADDRSTRLEN];
+	char peer[SOCKADDR_STR_MAX];
 
-	inet_ntop(AF_INET, &c->peer.sin_addr, peer, sizeof(peer));
+	sockaddr_str(peer, &c->peer);
 	ctx->stats.http_requests++;
 	ctx->stats.http_bytes += c->body_sent;
 	if (c->status >= 400)
 		ctx->stats.http_errors++;
-	log_client("http: %s:%u %s %.*s %d %llu bytes %llu ms", peer,
-		   ntohs(c->peer.sin_port), c->method, HTTP_LOG_PATH, c->path,
+	log_client("http: %s %s %.*s %d %llu bytes %llu ms", peer,
+		   c->method, HTTP_LOG_PATH, c->path,
 		   c->status,
 		   (unsigned long long)c->body_sent,
 		   (unsigned long long)(now_ms() - c->start_ms));
@@ -294,7 +297,7 @@ static void answer_file(struct conn *c, const struct http_request *r)
 	if (r->method == HTTP_GET) {
 		c->counted_active = true;
 		ctx->stats.http_active++;
-		c->cref = clients_note_transfer(ctx, c->peer.sin_addr, 0,
+		c->cref = clients_note_transfer(ctx, sockaddr_ip(&c->peer), 0,
 						"http", c->path);
 	}
 }
@@ -507,7 +510,7 @@ static bool still_sending(struct conn *c, struct tcp_info *ti)
 static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct conn *c = w->data;
-	char peer[INET_ADDRSTRLEN];
+	char peer[SOCKADDR_STR_MAX];
 	struct tcp_info ti;
 
 	/* A body that could still go on is not cut: without progress the
@@ -517,22 +520,21 @@ static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 		sending_timer(c);
 		return;
 	}
-	inet_ntop(AF_INET, &c->peer.sin_addr, peer, sizeof(peer));
+	sockaddr_str(peer, &c->peer);
 	if (c->state == LINGERING)
 		;       /* done with it either way */
 	else if (c->state == SENDING)
-		log_client("http: %s:%u %s %.*s: client stopped reading "
+		log_client("http: %s %s %.*s: client stopped reading "
 			   "after %llu bytes (nothing acknowledged in %u s, "
-			   "its window %u); closed", peer,
-			   ntohs(c->peer.sin_port), c->method, HTTP_LOG_PATH,
+			   "its window %u); closed", peer, c->method,
+			   HTTP_LOG_PATH,
 			   c->path,
 			   (unsigned long long)c->body_sent,
 			   c->srv->ctx->cfg->http_idle_timeout_s,
 			   ti.tcpi_snd_wnd);
 	else if (c->in_len)
-		log_debug_rl("http: %s:%u: request head not complete in "
-			     "%.0f s; closed", peer, ntohs(c->peer.sin_port),
-			     HTTP_HEAD_TIMEOUT);
+		log_debug_rl("http: %s: request head not complete in "
+			     "%.0f s; closed", peer, HTTP_HEAD_TIMEOUT);
 	conn_free(c);
 }
 
@@ -542,10 +544,11 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	int one = 1;
 
 	for (int i = 0; i < 16; i++) {
-		struct sockaddr_in peer;
+		union sockaddr_inx peer;
 		socklen_t sl = sizeof(peer);
-		int fd = accept4(h->fd, (struct sockaddr *)&peer, &sl,
+		int fd = accept4(w->fd, &peer.sa, &sl,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		char shown[SOCKADDR_STR_MAX];
 		struct conn *c;
 
 		if (fd < 0)
@@ -554,7 +557,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		    !(c = calloc(1, sizeof(*c)))) {
 			log_warnx_rl("http: %u connections open ([http] "
 				     "max-connections): refusing %s",
-				     h->n_conns, inet_ntoa(peer.sin_addr));
+				     h->n_conns, sockaddr_str(shown, &peer));
 			close(fd);
 			continue;
 		}
@@ -577,41 +580,73 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-int http_open(struct pxe_ctx *ctx)
+/* A listening socket on addr (port set); an IPv6 one takes IPv6 only. */
+static int listen_on(const union sockaddr_inx *addr)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 	int fd, on = 1, err, stall_ms = HTTP_STALL_LIMIT_MS;
-	struct http *h;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(addr->sa.sa_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	sin.sin_addr = ctx->cfg->http_addr;
-	sin.sin_port = htons((uint16_t)ctx->cfg->http_port);
 	/* TCP_USER_TIMEOUT is inherited by every accepted connection. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    (addr->sa.sa_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) < 0) ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &stall_ms,
 		       sizeof(stall_ms)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    bind(fd, &addr->sa, sockaddr_len(addr)) < 0 ||
 	    listen(fd, 512) < 0) {
 		err = -errno;
 		close(fd);
 		return err;
 	}
+	return fd;
+}
+
+int http_open(struct pxe_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+	union sockaddr_inx a4 = { .in = { .sin_family = AF_INET } };
+	union sockaddr_inx a6 = { .in6 = { .sin6_family = AF_INET6 } };
+	int fd, fd6 = -1;
+	struct http *h;
+
+	a4.in.sin_addr = cfg->http_addr;
+	a4.in.sin_port = htons((uint16_t)cfg->http_port);
+	if ((fd = listen_on(&a4)) < 0)
+		return fd;
+	if (!cfg->http_addr6.none) {
+		a6.in6.sin6_addr = cfg->http_addr6.addr;
+		a6.in6.sin6_port = a4.in.sin_port;
+		fd6 = listen_on(&a6);
+	}
+	/* A kernel without IPv6 (ipv6.disable=1) serves IPv4 as before. */
+	if (fd6 == -EAFNOSUPPORT) {
+		log_info("http: no IPv6 in this kernel; IPv4 only");
+	} else if (fd6 < 0 && !cfg->http_addr6.none) {
+		close(fd);
+		return fd6;
+	}
 	h = xcalloc(1, sizeof(*h));
 	h->ctx = ctx;
 	h->fd = fd;
+	h->fd6 = fd6 < 0 ? -1 : fd6;
 	LIST_INIT(&h->conns);
 	ev_io_init(&h->io, on_accept, fd, EV_READ);
-	h->io.data = h;
+	ev_io_init(&h->io6, on_accept, h->fd6, EV_READ);
+	h->io.data = h->io6.data = h;
 	ctx->http = h;
 	return 0;
 }
 
 void http_start(struct pxe_ctx *ctx)
 {
-	if (ctx->http)
-		ev_io_start(ctx->loop, &ctx->http->io);
+	if (!ctx->http)
+		return;
+	ev_io_start(ctx->loop, &ctx->http->io);
+	if (ctx->http->fd6 >= 0)
+		ev_io_start(ctx->loop, &ctx->http->io6);
 }
 
 void http_close(struct pxe_ctx *ctx)
@@ -623,7 +658,10 @@ void http_close(struct pxe_ctx *ctx)
 	while (!LIST_EMPTY(&h->conns))
 		conn_free(LIST_FIRST(&h->conns));
 	ev_io_stop(ctx->loop, &h->io);
+	ev_io_stop(ctx->loop, &h->io6);
 	close(h->fd);
+	if (h->fd6 >= 0)
+		close(h->fd6);
 	free(h);
 	ctx->http = NULL;
 }

@@ -26,6 +26,7 @@
 #include "notify.h"
 #include "privs.h"
 #include "proxy.h"
+#include "proxy6.h"
 #include "reload.h"
 #include "status.h"
 #include "tftp.h"
@@ -168,6 +169,19 @@ static void open_sockets(struct pxe_ctx *ctx)
 					     "see [dhcp] packet-fallback)"
 				     : "");
 	}
+	if (c->dhcp6_enable && (err = proxy6_open_ctx(ctx, &port)) < 0) {
+		errno = -err;
+		/* A host without IPv6 serves IPv4 as before. */
+		if (err == -EAFNOSUPPORT || err == -ENODEV)
+			log_warn("proxy DHCPv6 off ([dhcp6] enable = no "
+				 "silences this)");
+		else
+			fatal("cannot bind UDP port %u for proxy DHCPv6%s",
+			      port, err == -EACCES ? " (needs root or "
+			      "CAP_NET_BIND_SERVICE)" : err == -EADDRINUSE ?
+			      " (in use by another server; [dhcp6] enable = "
+			      "no leaves it to that one)" : "");
+	}
 	if (c->tftp_enable && (err = tftp_open(ctx)) < 0) {
 		errno = -err;
 		fatal("cannot bind UDP port %u for TFTP%s", c->tftp_port,
@@ -225,15 +239,17 @@ static void start_serving(struct pxe_ctx *ctx)
 	netif_start(ctx);
 	if (ctx->proxy)
 		proxy_start(ctx);
+	if (ctx->proxy6)
+		proxy6_start(ctx, ctx->proxy6);
 	if (ctx->cfg->tftp_enable)
 		tftp_start(ctx);
 	if (ctx->cfg->http_enable)
 		http_start(ctx);
 	status_start(ctx);
 	clients_watch(ctx);
-	log_info("pxeproxyd %s ready: root %s; proxyDHCP %s, TFTP %s, "
-		 "HTTP %s", PACKAGE_VERSION, ctx->cfg->root,
-		 ctx->proxy ? "on" : "off",
+	log_info("pxeproxyd %s ready: root %s; proxyDHCP %s, DHCPv6 %s, "
+		 "TFTP %s, HTTP %s", PACKAGE_VERSION, ctx->cfg->root,
+		 ctx->proxy ? "on" : "off", ctx->proxy6 ? "on" : "off",
 		 ctx->cfg->tftp_enable ? "on" : "off",
 		 ctx->cfg->http_enable ? "on" : "off");
 	netif_log_served(ctx);

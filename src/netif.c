@@ -1,8 +1,8 @@
 /* Interface and address tracking with libnl-route's cache manager.
  *
  * The manager keeps a link cache and an address cache current from
- * RTNLGRP_LINK/RTNLGRP_IPV4_IFADDR notifications; its socket is one more
- * watcher in the libev loop.  Lookups walk the caches: a sidecar has a
+ * RTNLGRP_LINK and RTNLGRP_IPV4_IFADDR/RTNLGRP_IPV6_IFADDR notifications;
+ * its socket is one more watcher in the libev loop.  Lookups walk the caches: a sidecar has a
  * handful of interfaces, so a walk per packet costs nothing worth a table.
  */
 #include "autoconf.h"
@@ -22,6 +22,7 @@
 #include "ctx.h"
 #include "log.h"
 #include "netif.h"
+#include "proxy6.h"
 #include "util.h"
 
 /* Links whose up/down state was last logged; the kernel sends a link
@@ -111,25 +112,133 @@ static bool pick_addr(struct netif *n, int ifindex, struct in_addr hint,
 	return found;
 }
 
+bool netif_served(struct pxe_ctx *ctx, int ifindex, char name[IF_NAMESIZE])
+{
+	unsigned flags;
+
+	link_name(ctx->netif, ifindex, name, &flags);
+	return (flags & IFF_UP) && iface_selected(ctx->cfg, name, flags);
+}
+
 bool netif_server_addr(struct pxe_ctx *ctx, int ifindex, struct in_addr hint,
 		       struct in_addr *addr, char name[IF_NAMESIZE])
 {
-	struct netif *n = ctx->netif;
-	unsigned flags;
-
-	link_name(n, ifindex, name, &flags);
-	if (!(flags & IFF_UP) || !iface_selected(ctx->cfg, name, flags))
+	if (!netif_served(ctx, ifindex, name))
 		return false;
-	return pick_addr(n, ifindex, hint, addr);
+	return pick_addr(ctx->netif, ifindex, hint, addr);
+}
+
+/* The first plen bits of a and b agree. */
+static bool same_prefix6(const struct in6_addr *a, const struct in6_addr *b,
+			 int plen)
+{
+	int bytes = plen / 8, bits = plen % 8;
+
+	if (plen <= 0 || plen > 128 || memcmp(a, b, (size_t)bytes))
+		return false;
+	return !bits || ((a->s6_addr[bytes] ^ b->s6_addr[bytes]) &
+			 (0xff << (8 - bits)) & 0xff) == 0;
+}
+
+/* An address the firmware can reach and write in a URL: not link-local
+ * (no zone in a URL), not still in duplicate address detection, not
+ * deprecated, not a privacy address that goes away (RFC 8981). */
+static bool nameable6(struct rtnl_addr *a, struct in6_addr *out)
+{
+	struct nl_addr *local = rtnl_addr_get_local(a);
+	unsigned bad = IFA_F_TENTATIVE | IFA_F_DADFAILED | IFA_F_DEPRECATED |
+		       IFA_F_TEMPORARY;
+
+	if (rtnl_addr_get_family(a) != AF_INET6 || !local ||
+	    nl_addr_get_len(local) != 16 || (rtnl_addr_get_flags(a) & bad))
+		return false;
+	memcpy(out, nl_addr_get_binary_addr(local), 16);
+	return !IN6_IS_ADDR_LINKLOCAL(out) && !IN6_IS_ADDR_LOOPBACK(out) &&
+	       !IN6_IS_ADDR_MULTICAST(out);
+}
+
+/* Best IPv6 address on ifindex: in hint's prefix, else the first
+ * nameable one. */
+static bool pick_addr6(struct netif *n, int ifindex,
+		       const struct in6_addr *hint, struct in6_addr *out)
+{
+	bool found = false;
+
+	for (struct nl_object *o = nl_cache_get_first(n->addrs); o;
+	     o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct in6_addr in;
+
+		if (rtnl_addr_get_ifindex(a) != ifindex || !nameable6(a, &in))
+			continue;
+		if (hint && same_prefix6(&in, hint,
+					 rtnl_addr_get_prefixlen(a))) {
+			*out = in;
+			return true;
+		}
+		if (!found) {
+			*out = in;
+			found = true;
+		}
+	}
+	return found;
+}
+
+bool netif_server_addr6(struct pxe_ctx *ctx, int ifindex,
+			const struct in6_addr *hint, struct in6_addr *addr,
+			char name[IF_NAMESIZE])
+{
+	if (!netif_served(ctx, ifindex, name))
+		return false;
+	return pick_addr6(ctx->netif, ifindex, hint, addr);
+}
+
+unsigned netif_served_links(struct pxe_ctx *ctx, int *ifindexes,
+			    unsigned cap)
+{
+	unsigned n = 0;
+
+	for (struct nl_object *o = nl_cache_get_first(ctx->netif->links);
+	     o && n < cap; o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		const char *name = rtnl_link_get_name(l);
+
+		if (name && iface_selected(ctx->cfg, name,
+					   rtnl_link_get_flags(l)))
+			ifindexes[n++] = rtnl_link_get_ifindex(l);
+	}
+	return n;
+}
+
+bool netif_link_mac(struct pxe_ctx *ctx, int ifindex, uint8_t mac[6])
+{
+	struct rtnl_link *l = rtnl_link_get(ctx->netif->links, ifindex);
+	struct nl_addr *ll;
+	bool ok = false;
+
+	if (!l)
+		return false;
+	ll = rtnl_link_get_addr(l);
+	if (ll && nl_addr_get_len(ll) == 6) {
+		memcpy(mac, nl_addr_get_binary_addr(ll), 6);
+		ok = true;
+	}
+	rtnl_link_put(l);
+	return ok;
 }
 
 static void log_addr_change(struct netif *n, struct rtnl_addr *a, int action)
 {
 	char name[IF_NAMESIZE], buf[64];
 	struct nl_addr *local = rtnl_addr_get_local(a);
+	int family = rtnl_addr_get_family(a);
 	unsigned flags;
 
-	if (rtnl_addr_get_family(a) != AF_INET || !local)
+	if (!local || (family != AF_INET && family != AF_INET6))
+		return;
+	/* An IPv6 address changes flags as DAD ends and as it ages: only its
+	 * coming and going is news. */
+	if (family == AF_INET6 && action == NL_ACT_CHANGE)
 		return;
 	link_name(n, rtnl_addr_get_ifindex(a), name, &flags);
 	if (!iface_selected(n->ctx->cfg, name, flags))
@@ -181,10 +290,17 @@ static void log_link_change(struct netif *n, struct rtnl_link *l, int action)
 		if (ls && ls->ifindex == ifindex)
 			ls->ifindex = 0;
 		log_info("%s: interface removed", name);
-	} else if (link_state_changed(n, ifindex, flags & IFF_UP)) {
-		log_info("%s: interface %s", name,
-			 (flags & IFF_UP) ? "up" : "down");
+		return;
 	}
+	if (!link_state_changed(n, ifindex, flags & IFF_UP))
+		return;
+	log_info("%s: interface %s", name, (flags & IFF_UP) ? "up" : "down");
+	/* A served interface that appeared (or came back) after start:
+	 * DHCPv6 multicast reaches us only once joined there.  Joining
+	 * again is harmless. */
+	if ((flags & IFF_UP) && n->ctx->proxy6 &&
+	    proxy6_join(n->ctx->proxy6, ifindex) < 0)
+		log_warn("%s: cannot join the DHCPv6 servers' group", name);
 }
 
 static void on_change(struct nl_cache *cache, struct nl_object *obj,
@@ -242,14 +358,18 @@ void netif_start(struct pxe_ctx *ctx)
 	ev_io_start(ctx->loop, &ctx->netif->io);
 }
 
-bool netif_neigh_mac(struct pxe_ctx *ctx, int ifindex, struct in_addr ip,
-		     uint8_t mac[6])
+bool netif_neigh_mac(struct pxe_ctx *ctx, int ifindex,
+		     const struct ipaddr *ip, uint8_t mac[6])
 {
-	struct nl_addr *dst = nl_addr_build(AF_INET, &ip, 4);
+	struct nl_addr *dst;
 	struct rtnl_neigh *ne;
 	struct nl_addr *ll;
 	bool found = false;
 
+	if (ip->family != AF_INET && ip->family != AF_INET6)
+		return false;
+	dst = nl_addr_build(ip->family, &ip->u,
+			    ip->family == AF_INET ? 4 : 16);
 	if (!dst)
 		return false;
 	if (ifindex > 0) {
@@ -291,7 +411,9 @@ void netif_log_served(struct pxe_ctx *ctx)
 		const char *name = rtnl_link_get_name(l);
 		unsigned flags = rtnl_link_get_flags(l);
 		struct in_addr a, none = { 0 };
+		struct in6_addr a6;
 		char buf[INET_ADDRSTRLEN] = "no IPv4 yet";
+		char buf6[INET6_ADDRSTRLEN] = "";
 
 		if (!name || !iface_selected(ctx->cfg, name, flags))
 			continue;
@@ -299,7 +421,12 @@ void netif_log_served(struct pxe_ctx *ctx)
 		link_state_changed(n, rtnl_link_get_ifindex(l), flags & IFF_UP);
 		if (pick_addr(n, rtnl_link_get_ifindex(l), none, &a))
 			inet_ntop(AF_INET, &a, buf, sizeof(buf));
-		log_info("serving %s (%s, %s)", name, buf,
+		/* IPv6 named only when there is one to put in a URL, so
+		 * that an IPv4-only host logs as it always did. */
+		if (pick_addr6(n, rtnl_link_get_ifindex(l), NULL, &a6))
+			inet_ntop(AF_INET6, &a6, buf6, sizeof(buf6));
+		log_info("serving %s (%s%s%s, %s)", name, buf,
+			 *buf6 ? ", " : "", buf6,
 			 (flags & IFF_UP) ? "up" : "down");
 	}
 	for (unsigned i = 0; i < ctx->cfg->n_ifaces; i++)

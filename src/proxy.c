@@ -357,7 +357,7 @@ static void note_client(struct pxe_ctx *ctx, const struct dhcp_msg *m,
 		return;
 	dhcp_opt(m, OPT_VENDOR_CLASS, &v, &len);
 	clients_offered(ctx->clients, m->chaddr, a->arch, (const char *)v, len,
-			a->bootfile, meta->from.sin_addr);
+			a->bootfile, ipaddr_v4(meta->from.sin_addr));
 }
 
 static void handle_packet(struct pxe_ctx *ctx, unsigned port,

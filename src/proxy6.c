@@ -7,13 +7,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ctx.h"
+#include "clients.h"
 #include "log.h"
+#include "netif.h"
 #include "proxy.h"
 #include "proxy6.h"
 #include "udp6.h"
@@ -39,7 +42,7 @@ static void count_drop(struct pxe_ctx *ctx, enum drop_reason why,
 {
 	char src[INET6_ADDRSTRLEN];
 
-	ctx->stats.dhcp_dropped[why]++;
+	ctx->stats.dhcp6_dropped[why]++;
 	inet_ntop(AF_INET6, &meta->from.sin6_addr, src, sizeof(src));
 	log_debug_rl("%s: ignored DHCPv6 from [%s]:%u: %s%s%s", ifname, src,
 		     ntohs(meta->from.sin6_port), proxy_drop_name(why),
@@ -63,14 +66,29 @@ static void log_sent(struct pxe_ctx *ctx, const struct proxy6_answer *a,
 		return;
 	}
 	if (a->reply.type == DHCP6_ADVERTISE)
-		ctx->stats.dhcp_offers++;
+		ctx->stats.dhcp6_advertises++;
 	else
-		ctx->stats.dhcp_acks++;
+		ctx->stats.dhcp6_replies++;
 	log_client("%s: %s arch %u (%s) %s: %s %s to [%s]:%u%s%s", ifname,
 		   mac, a->arch, arch_name(a->arch), a->cls,
 		   dhcp6_type_name(a->reply.type), a->url, dst,
 		   ntohs(a->to.sin6_port), a->rule ? " by rule " : "",
 		   a->rule ? a->rule : "");
+}
+
+/* The status page's table, keyed by MAC as for IPv4: a client whose MAC
+ * neither its DUID, its address nor the neighbour table tells is left
+ * out (its transfers still show, keyed by address). */
+static void note_client(struct pxe_ctx *ctx, const struct dhcp6_msg *m,
+			const struct proxy6_answer *a,
+			const struct ipaddr *from)
+{
+	if (!ctx->clients || !a->have_mac)
+		return;
+	clients_offered(ctx->clients, a->mac, a->arch,
+			(const char *)a->reply.vendor_data,
+			a->reply.vendor_data_len, a->url,
+			m->n_relays ? (struct ipaddr){ 0 } : *from);
 }
 
 /* The address that tells netif which of ours to name: the innermost
@@ -95,6 +113,8 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 	struct proxy6_in in = { .port = port, .from = meta->from,
 				.duid = p->duid, .duid_len = p->duid_len };
 	struct in6_addr hint;
+	struct ipaddr from;
+	uint8_t link_mac[6];
 	char ifname[IF_NAMESIZE];
 	uint8_t out[DHCP6_MAX_LEN];
 	const char *why = NULL;
@@ -115,8 +135,9 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 	/* A unicast to 4011 went to the host in our URL: answer as it. */
 	if (port == DHCP6_PXE_PORT && !IN6_IS_ADDR_MULTICAST(&meta->dst))
 		in.server = meta->dst;
-	/* in.link_mac: the neighbour table's entry for meta->from once
-	 * netif follows IPv6 neighbours. */
+	from = ipaddr_v6(&meta->from.sin6_addr);
+	if (netif_neigh_mac(ctx, meta->ifindex, &from, link_mac))
+		in.link_mac = link_mac;
 	r = proxy6_decide(ctx->cfg, &m, &in, &a);
 	if (r != DROP_REASONS) {
 		count_drop(ctx, r, ifname, meta, a.detail ? a.detail : a.rule);
@@ -127,6 +148,7 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 		log_warnx_rl("%s: DHCPv6 answer does not fit a packet", ifname);
 		return;
 	}
+	note_client(ctx, &m, &a, &from);
 	/* EDK2 takes the 4011 Reply only from the address it sent to
 	 * (PxeBcRequestBootService reads with the server's address); to a
 	 * group, the kernel picks our link-local source. */
@@ -207,6 +229,80 @@ fail:
 		close(p->fd547);
 	free(p);
 	return err;
+}
+
+/* 16 bytes from the 32 hex digits of machine-id(5). */
+static bool machine_uuid(uint8_t uuid[16])
+{
+	char hex[33];
+	int fd = open("/etc/machine-id", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, hex, 32);
+
+	if (fd >= 0)
+		close(fd);
+	if (n != 32)
+		return false;
+	for (int i = 0; i < 16; i++) {
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		uuid[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+size_t proxy6_make_duid(struct pxe_ctx *ctx, const int *ifindexes,
+			unsigned n, uint8_t duid[DUID_MAX_LEN])
+{
+	static const uint8_t ll[4] = { 0, 3, 0, 1 };    /* DUID-LL, Ethernet */
+	static const uint8_t uuid[2] = { 0, 4 };        /* DUID-UUID */
+
+	for (unsigned i = 0; i < n; i++) {
+		if (netif_link_mac(ctx, ifindexes[i], duid + sizeof(ll))) {
+			memcpy(duid, ll, sizeof(ll));
+			return sizeof(ll) + 6;
+		}
+	}
+	if (!machine_uuid(duid + sizeof(uuid)))
+		return 0;
+	memcpy(duid, uuid, sizeof(uuid));
+	return sizeof(uuid) + 16;
+}
+
+int proxy6_open_ctx(struct pxe_ctx *ctx, unsigned *port)
+{
+	int ifindexes[CONF_MAX_IFACES * 4];
+	uint8_t duid[DUID_MAX_LEN];
+	unsigned n = netif_served_links(ctx, ifindexes, ARRAY_SIZE(ifindexes));
+	size_t duid_len = proxy6_make_duid(ctx, ifindexes, n, duid);
+
+	int err;
+
+	*port = DHCP6_SERVER_PORT;
+	if (!duid_len)
+		return -ENODEV;
+	/* Joined one by one, so that an interface without IPv6 (disabled
+	 * on it, or an MTU below 1280) costs a warning, not the service. */
+	err = proxy6_open(ctx, &ctx->proxy6, NULL, 0, duid, duid_len,
+			  netif_server_addr6, port);
+	if (err == 0)
+		proxy6_join_selected(ctx);
+	return err;
+}
+
+void proxy6_join_selected(struct pxe_ctx *ctx)
+{
+	int ifindexes[CONF_MAX_IFACES * 4];
+	unsigned n;
+
+	if (!ctx->proxy6)
+		return;
+	n = netif_served_links(ctx, ifindexes, ARRAY_SIZE(ifindexes));
+	for (unsigned i = 0; i < n; i++)
+		if (proxy6_join(ctx->proxy6, ifindexes[i]) < 0)
+			log_warn("if%d: cannot join the DHCPv6 servers' "
+				 "group", ifindexes[i]);
 }
 
 void proxy6_start(struct pxe_ctx *ctx, struct proxy6 *p)

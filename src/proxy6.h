@@ -68,6 +68,22 @@ int proxy6_open(struct pxe_ctx *ctx, struct proxy6 **out,
 		size_t duid_len, proxy6_addr_fn addr, unsigned *port);
 /* Joins ff02::1:2 on an interface that appeared later (netlink). */
 int proxy6_join(struct proxy6 *p, int ifindex);
+
+/* Our Server Identifier: DUID-LL (RFC 8415 11.4) of the first selected
+ * interface with an Ethernet address, else DUID-UUID (RFC 6355) from
+ * /etc/machine-id (read before the chroot).  Stable across restarts on
+ * the same hardware, and different for two sidecars on one segment
+ * (each has its own MAC), which a DUID from the host alone would not
+ * be.  Returns its length, 0 when there is neither. */
+size_t proxy6_make_duid(struct pxe_ctx *ctx, const int *ifindexes,
+			unsigned n, uint8_t duid[DUID_MAX_LEN]);
+
+/* The daemon's proxy DHCPv6: the selected interfaces, our DUID, netif's
+ * addresses; sets ctx->proxy6.  -errno, with *port the one that failed
+ * (-EAFNOSUPPORT: no IPv6 in this kernel). */
+int proxy6_open_ctx(struct pxe_ctx *ctx, unsigned *port);
+/* Joins ff02::1:2 on every interface selected now (after a reload). */
+void proxy6_join_selected(struct pxe_ctx *ctx);
 void proxy6_start(struct pxe_ctx *ctx, struct proxy6 *p);
 void proxy6_close(struct pxe_ctx *ctx, struct proxy6 *p);
 

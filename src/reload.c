@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "log.h"
 #include "netif.h"
+#include "proxy6.h"
 #include "reload.h"
 #include "util.h"
 
@@ -58,4 +59,6 @@ void reload_apply(struct pxe_ctx *ctx, struct config *c, const char *err)
 	log_info("config reloaded from %s",
 		 ctx->config_path ? ctx->config_path : "built-in defaults");
 	netif_log_served(ctx);
+	/* Interfaces newly selected get DHCPv6's multicast too. */
+	proxy6_join_selected(ctx);
 }

@@ -22,6 +22,10 @@ struct stats {
 	uint64_t dhcp_offers;
 	uint64_t dhcp_acks;
 	uint64_t dhcp_dropped[DROP_REASONS];
+	/* DHCPv6, counted apart so that IPv4's numbers mean what they did */
+	uint64_t dhcp6_advertises;
+	uint64_t dhcp6_replies;
+	uint64_t dhcp6_dropped[DROP_REASONS];
 	uint64_t tftp_transfers;
 	uint64_t tftp_errors;
 	uint64_t tftp_bytes;

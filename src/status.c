@@ -60,8 +60,23 @@ void status_metrics(const struct pxe_ctx *ctx, FILE *out)
 		fprintf(out, "pxeproxyd_dhcp_ignored_total{reason=\"%s\"} "
 			"%llu\n", proxy_drop_key(r),
 			(unsigned long long)s->dhcp_dropped[r]);
+	fprintf(out, "# HELP pxeproxyd_dhcp6_answers_total Proxy DHCPv6 "
+		"advertises (547) and replies (4011) sent.\n"
+		"# TYPE pxeproxyd_dhcp6_answers_total counter\n"
+		"pxeproxyd_dhcp6_answers_total{type=\"advertise\"} %llu\n"
+		"pxeproxyd_dhcp6_answers_total{type=\"reply\"} %llu\n",
+		(unsigned long long)s->dhcp6_advertises,
+		(unsigned long long)s->dhcp6_replies);
+	fprintf(out, "# HELP pxeproxyd_dhcp6_ignored_total DHCPv6 messages "
+		"left unanswered, by reason.\n"
+		"# TYPE pxeproxyd_dhcp6_ignored_total counter\n");
+	for (int r = 0; r < DROP_REASONS; r++)
+		fprintf(out, "pxeproxyd_dhcp6_ignored_total{reason=\"%s\"} "
+			"%llu\n", proxy_drop_key(r),
+			(unsigned long long)s->dhcp6_dropped[r]);
 	fprintf(out, "# HELP pxeproxyd_transfers_total TFTP transfers "
-		"completed; HTTP requests answered, errors included.\n# TYPE pxeproxyd_transfers_total counter\n"
+		"completed; HTTP requests answered, errors included.\n"
+		"# TYPE pxeproxyd_transfers_total counter\n"
 		"pxeproxyd_transfers_total{proto=\"tftp\"} %llu\n"
 		"pxeproxyd_transfers_total{proto=\"http\"} %llu\n"
 		"# HELP pxeproxyd_transfer_errors_total Failed transfers and "
@@ -97,9 +112,12 @@ void status_json(const struct pxe_ctx *ctx, FILE *out)
 	const struct stats *s = &ctx->stats;
 
 	fprintf(out, "{\"version\":\"%s\",\"offers\":%llu,\"acks\":%llu,"
+		"\"advertises6\":%llu,\"replies6\":%llu,"
 		"\"tftp_active\":%u,\"http_active\":%u,\"clients\":",
 		PACKAGE_VERSION, (unsigned long long)s->dhcp_offers,
-		(unsigned long long)s->dhcp_acks, s->tftp_active,
+		(unsigned long long)s->dhcp_acks,
+		(unsigned long long)s->dhcp6_advertises,
+		(unsigned long long)s->dhcp6_replies, s->tftp_active,
 		s->http_active);
 	clients_json(ctx->clients, out);
 	fprintf(out, "}\n");

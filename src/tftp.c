@@ -1,6 +1,7 @@
 /* The TFTP server: read-only, from the boot root, in the one loop.
  *
- * Requests arrive on port 69 (wildcard, IP_PKTINFO); each transfer gets a
+ * Requests arrive on port 69 (wildcard, IP_PKTINFO; and [::]:69, IPv6
+ * only, IPV6_PKTINFO: one policy, one root for both); each transfer gets a
  * socket of its own, bound to the address the request was sent to and
  * connected to the client, so the kernel keeps other TIDs away.  Data is
  * read with pread() one block at a time: nothing of a file is held per
@@ -41,6 +42,7 @@
 #include "tftp.h"
 #include "tftp_proto.h"
 #include "udp.h"
+#include "udp6.h"
 #include "util.h"
 
 /* Floor of the adaptive timeout: a LAN round trip is far below it, and a
@@ -53,7 +55,7 @@ struct xfer {
 	ev_io io;
 	ev_timer timer;
 	int sock, fd;
-	struct sockaddr_in peer;
+	union sockaddr_inx peer;
 	char name[TFTP_MAX_NAME + 1];   /* as opened, to match a resent RRQ */
 	char shown[TFTP_MAX_NAME + 1];  /* the same for logs: log_vis() */
 	struct tftp_params p;
@@ -73,10 +75,18 @@ struct xfer {
 	size_t buf_cap;
 };
 
+/* Where a request came from and went to, for either family. */
+struct req_meta {
+	union sockaddr_inx from;
+	union sockaddr_inx local;       /* our address it was sent to; port 0 */
+	int ifindex;
+	bool truncated;
+};
+
 struct tftp {
 	struct pxe_ctx *ctx;
-	int fd;
-	ev_io io;
+	int fd, fd6;                    /* fd6 -1: no IPv6 in this kernel */
+	ev_io io, io6;
 	LIST_HEAD(, xfer) xfers;
 	unsigned n_xfers;
 };
@@ -87,22 +97,22 @@ static void xfer_end(struct xfer *x, bool ok, const char *why)
 	struct pxe_ctx *ctx = t->ctx;
 	uint64_t ms = now_ms() - x->start_ms;
 	uint64_t bytes = MIN(x->acked * x->p.blksize, x->size);
-	char peer[INET_ADDRSTRLEN];
+	char peer[SOCKADDR_STR_MAX];
 
-	inet_ntop(AF_INET, &x->peer.sin_addr, peer, sizeof(peer));
+	sockaddr_str(peer, &x->peer);
 	if (ok) {
 		ctx->stats.tftp_transfers++;
 		ctx->stats.tftp_bytes += x->size;
-		log_client("tftp: %s:%u %s: %llu bytes in %.3f s (%.1f MB/s), "
+		log_client("tftp: %s %s: %llu bytes in %.3f s (%.1f MB/s), "
 			   "blksize %u, windowsize %u, %u retransmits", peer,
-			   ntohs(x->peer.sin_port), x->shown,
+			   x->shown,
 			   (unsigned long long)x->size, ms / 1000.0,
 			   ms ? x->size / 1000.0 / ms : 0.0, x->p.blksize,
 			   x->p.windowsize, x->retransmits);
 	} else if (why) {
 		ctx->stats.tftp_errors++;
-		log_client("tftp: %s:%u %s: ended after %llu bytes: %s", peer,
-			   ntohs(x->peer.sin_port), x->shown,
+		log_client("tftp: %s %s: ended after %llu bytes: %s", peer,
+			   x->shown,
 			   (unsigned long long)bytes, why);
 	}
 	clients_transfer_end(ctx->clients, x->cref, ok ? x->size : bytes,
@@ -279,45 +289,59 @@ static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 		send_window(x, true);
 }
 
+/* A socket on one of our addresses, any port: a transfer's, or an
+ * error's.  A link-local IPv6 one is scoped to the request's interface. */
+static int bind_local(const struct req_meta *m)
+{
+	if (m->local.sa.sa_family == AF_INET6)
+		return udp6_bind_addr(&m->local.in6.sin6_addr, m->ifindex, 0);
+	return udp_bind(m->local.in.sin_addr, 0, false);
+}
+
 /* An error from a fresh port, as a transfer would send it: clients lock
  * onto the first port that answers. */
-static void send_error(struct pxe_ctx *ctx, const struct udp_meta *m,
+static void send_error(struct pxe_ctx *ctx, const struct req_meta *m,
 		       unsigned code, const char *msg)
 {
 	uint8_t pkt[TFTP_CTRL_MAX];
 	int n = tftp_build_error(code, msg, pkt, sizeof(pkt));
-	int s = udp_bind(m->dst, 0, false);
+	int s = bind_local(m);
 
 	if (s < 0 || n < 0) {
 		if (s >= 0)
 			close(s);
 		return;
 	}
-	sendto(s, pkt, (size_t)n, MSG_DONTWAIT, (const struct sockaddr *)&m->from,
-	       sizeof(m->from));
+	sendto(s, pkt, (size_t)n, MSG_DONTWAIT, &m->from.sa,
+	       sockaddr_len(&m->from));
 	close(s);
 	ctx->stats.tftp_errors++;
 }
 
-/* The largest block that fits the path without IP fragments. */
-static unsigned mtu_blksize(int sock)
+/* The largest block that fits the path without IP fragments: 1500 - 28
+ * - 4 over IPv4, 1500 - 48 - 4 over IPv6 (EDK2 asks 1228 there, which
+ * fits even the IPv6 minimum MTU of 1280). */
+static unsigned mtu_blksize(int sock, bool v6)
 {
+	unsigned hdr = v6 ? IPV6_UDP_HDR_LEN : IPV4_UDP_HDR_LEN;
 	int mtu = 0;
 	socklen_t len = sizeof(mtu);
 
-	if (getsockopt(sock, IPPROTO_IP, IP_MTU, &mtu, &len) < 0 ||
-	    mtu <= IPV4_UDP_HDR_LEN + TFTP_DEFAULT_BLKSIZE)
+	if (getsockopt(sock, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		       v6 ? IPV6_MTU : IP_MTU, &mtu, &len) < 0 ||
+	    mtu <= (int)(hdr + TFTP_DEFAULT_BLKSIZE))
 		return 0;
-	return (unsigned)mtu - IPV4_UDP_HDR_LEN - TFTP_DATA_HDR;
+	return (unsigned)mtu - hdr - TFTP_DATA_HDR;
 }
 
 static int open_file(struct pxe_ctx *ctx, const struct tftp_request *r,
-		     const struct udp_meta *m, char *name, struct stat *st)
+		     const struct req_meta *m, char *name, struct stat *st)
 {
-	char peer[INET_ADDRSTRLEN], vis[80];
+	char peer[INET6_ADDRSTRLEN], vis[80];
+	struct ipaddr from = sockaddr_ip(&m->from);
 	int fd = path_normalize(r->file, r->file_len, name, TFTP_MAX_NAME + 1);
 
-	inet_ntop(AF_INET, &m->from.sin_addr, peer, sizeof(peer));
+	ipaddr_str(peer, &from);
 	/* A "refuse = yes" rule's offer: refused at once, even if a file of
 	 * that name exists, so the firmware moves on to its next option. */
 	if (fd == 0 && !strcmp(name, BOOT_REFUSED_NAME)) {
@@ -345,11 +369,11 @@ static int open_file(struct pxe_ctx *ctx, const struct tftp_request *r,
 	return -1;
 }
 
-static struct xfer *xfer_new(struct tftp *t, const struct udp_meta *m,
+static struct xfer *xfer_new(struct tftp *t, const struct req_meta *m,
 			     int fd, const struct stat *st)
 {
 	struct xfer *x = calloc(1, sizeof(*x));
-	struct in_addr local = m->dst;
+	struct req_meta local = *m;
 
 	if (!x)
 		return NULL;
@@ -358,15 +382,16 @@ static struct xfer *xfer_new(struct tftp *t, const struct udp_meta *m,
 	x->peer = m->from;
 	x->srv = t;
 	/* A broadcast RRQ: answer from our address on that interface. */
-	if (local.s_addr == htonl(INADDR_BROADCAST)) {
+	if (m->local.sa.sa_family == AF_INET &&
+	    m->local.in.sin_addr.s_addr == htonl(INADDR_BROADCAST)) {
 		char ifname[IF_NAMESIZE];
 
-		netif_server_addr(t->ctx, m->ifindex, m->from.sin_addr, &local,
-				  ifname);
+		netif_server_addr(t->ctx, m->ifindex, m->from.in.sin_addr,
+				  &local.local.in.sin_addr, ifname);
 	}
-	x->sock = udp_bind(local, 0, false);
-	if (x->sock < 0 || connect(x->sock, (const struct sockaddr *)&m->from,
-				   sizeof(m->from)) < 0) {
+	x->sock = bind_local(&local);
+	if (x->sock < 0 || connect(x->sock, &m->from.sa,
+				   sockaddr_len(&m->from)) < 0) {
 		if (x->sock >= 0)
 			close(x->sock);
 		free(x);
@@ -376,7 +401,7 @@ static struct xfer *xfer_new(struct tftp *t, const struct udp_meta *m,
 }
 
 static void start_transfer(struct tftp *t, const struct tftp_request *r,
-			   const struct udp_meta *m)
+			   const struct req_meta *m)
 {
 	struct pxe_ctx *ctx = t->ctx;
 	const struct config *c = ctx->cfg;
@@ -402,7 +427,8 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 	}
 	snprintf(x->name, sizeof(x->name), "%s", name);
 	log_vis(x->shown, sizeof(x->shown), name, strlen(name));
-	lim.mtu_blksize = mtu_blksize(x->sock);
+	lim.mtu_blksize = mtu_blksize(x->sock,
+				      m->from.sa.sa_family == AF_INET6);
 	tftp_negotiate(r, x->size, &lim, &x->p);
 	x->last = x->size / x->p.blksize + 1;   /* the last one is short */
 	x->buf_cap = MAX(TFTP_DATA_HDR + x->p.blksize, TFTP_CTRL_MAX);
@@ -418,8 +444,8 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 	x->start_ms = now_ms();
 	LIST_INSERT_HEAD(&t->xfers, x, entry);
 	ctx->stats.tftp_active = ++t->n_xfers;
-	x->cref = clients_note_transfer(ctx, m->from.sin_addr, m->ifindex,
-					"tftp", name);
+	x->cref = clients_note_transfer(ctx, sockaddr_ip(&m->from),
+					m->ifindex, "tftp", name);
 	ev_io_init(&x->io, on_xfer_readable, x->sock, EV_READ);
 	ev_timer_init(&x->timer, on_timeout, 1, 0);
 	x->io.data = x->timer.data = x;
@@ -432,13 +458,12 @@ static void start_transfer(struct tftp *t, const struct tftp_request *r,
 	}
 }
 
-static struct xfer *xfer_from(struct tftp *t, const struct sockaddr_in *peer)
+static struct xfer *xfer_from(struct tftp *t, const union sockaddr_inx *peer)
 {
 	struct xfer *x;
 
 	LIST_FOREACH(x, &t->xfers, entry)
-		if (x->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
-		    x->peer.sin_port == peer->sin_port)
+		if (sockaddr_same(&x->peer, peer))
 			return x;
 	return NULL;
 }
@@ -450,7 +475,7 @@ static struct xfer *xfer_from(struct tftp *t, const struct sockaddr_in *peer)
  * ACKs between them.  Later, the client has moved on: the old transfer
  * ends.  True when the request has been dealt with. */
 static bool duplicate_request(struct tftp *t, const struct tftp_request *r,
-			      const struct udp_meta *m)
+			      const struct req_meta *m)
 {
 	struct xfer *x = xfer_from(t, &m->from);
 	char name[TFTP_MAX_NAME + 1];
@@ -471,21 +496,35 @@ static bool duplicate_request(struct tftp *t, const struct tftp_request *r,
 	return false;
 }
 
+/* Whether we serve the interface a request came in on: over IPv4 it
+ * needs an address (as ever); over IPv6 being served is enough, since a
+ * client may well fetch from our link-local address. */
+static bool served(struct pxe_ctx *ctx, const struct req_meta *m)
+{
+	struct in_addr srv;
+	char ifname[IF_NAMESIZE];
+
+	if (m->from.sa.sa_family == AF_INET6)
+		return netif_served(ctx, m->ifindex, ifname);
+	return netif_server_addr(ctx, m->ifindex, m->from.in.sin_addr, &srv,
+				 ifname);
+}
+
 static void handle_request(struct tftp *t, const uint8_t *pkt, size_t len,
-			   const struct udp_meta *m)
+			   const struct req_meta *m)
 {
 	struct pxe_ctx *ctx = t->ctx;
 	struct tftp_request r;
-	struct in_addr srv;
-	char ifname[IF_NAMESIZE];
+	char peer[INET6_ADDRSTRLEN];
+	struct ipaddr from;
 	const char *why;
 
-	if (!netif_server_addr(ctx, m->ifindex, m->from.sin_addr, &srv,
-			       ifname))
+	if (!served(ctx, m))
 		return;         /* not an interface we serve */
 	if (tftp_parse_request(pkt, len, &r, &why) < 0) {
+		from = sockaddr_ip(&m->from);
 		log_debug_rl("tftp: %s: malformed request: %s",
-			     inet_ntoa(m->from.sin_addr), why);
+			     ipaddr_str(peer, &from), why);
 		if (len >= 2)
 			send_error(ctx, m, TERR_ILLEGAL, why);
 		return;
@@ -504,14 +543,45 @@ static void handle_request(struct tftp *t, const uint8_t *pkt, size_t len,
 		start_transfer(t, &r, m);
 }
 
+/* One datagram from either listener, with its envelope in one shape. */
+static ssize_t recv_request(struct tftp *t, int fd, uint8_t *pkt, size_t cap,
+			    struct req_meta *m)
+{
+	ssize_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (fd == t->fd6) {
+		struct udp6_meta m6;
+
+		if ((n = udp6_recv(fd, pkt, cap, &m6)) < 0)
+			return n;
+		m->from.in6 = m6.from;
+		m->local.in6.sin6_family = AF_INET6;
+		m->local.in6.sin6_addr = m6.dst;
+		m->ifindex = m6.ifindex;
+		m->truncated = m6.truncated;
+	} else {
+		struct udp_meta m4;
+
+		if ((n = udp_recv(fd, pkt, cap, &m4)) < 0)
+			return n;
+		m->from.in = m4.from;
+		m->local.in.sin_family = AF_INET;
+		m->local.in.sin_addr = m4.dst;
+		m->ifindex = m4.ifindex;
+		m->truncated = m4.truncated;
+	}
+	return n;
+}
+
 static void on_request(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct tftp *t = w->data;
 	uint8_t pkt[TFTP_MAX_REQUEST + 1];
-	struct udp_meta m;
+	struct req_meta m;
 
 	for (int i = 0; i < 32; i++) {
-		ssize_t n = udp_recv(w->fd, pkt, sizeof(pkt), &m);
+		ssize_t n = recv_request(t, w->fd, pkt, sizeof(pkt), &m);
 
 		if (n < 0)
 			return;
@@ -526,25 +596,38 @@ static void on_request(struct ev_loop *loop, ev_io *w, int revents)
 int tftp_open(struct pxe_ctx *ctx)
 {
 	struct in_addr any = { htonl(INADDR_ANY) };
-	int fd = udp_bind(any, ctx->cfg->tftp_port, false);
+	int fd = udp_bind(any, ctx->cfg->tftp_port, false), fd6;
 	struct tftp *t;
 
 	if (fd < 0)
 		return fd;
+	fd6 = udp6_bind(ctx->cfg->tftp_port);
+	/* A kernel without IPv6 (ipv6.disable=1) serves IPv4 as before. */
+	if (fd6 == -EAFNOSUPPORT) {
+		log_info("tftp: no IPv6 in this kernel; IPv4 only");
+	} else if (fd6 < 0) {
+		close(fd);
+		return fd6;
+	}
 	t = xcalloc(1, sizeof(*t));
 	t->ctx = ctx;
 	t->fd = fd;
+	t->fd6 = fd6 < 0 ? -1 : fd6;
 	LIST_INIT(&t->xfers);
 	ev_io_init(&t->io, on_request, fd, EV_READ);
-	t->io.data = t;
+	ev_io_init(&t->io6, on_request, t->fd6, EV_READ);
+	t->io.data = t->io6.data = t;
 	ctx->tftp = t;
 	return 0;
 }
 
 void tftp_start(struct pxe_ctx *ctx)
 {
-	if (ctx->tftp)
-		ev_io_start(ctx->loop, &ctx->tftp->io);
+	if (!ctx->tftp)
+		return;
+	ev_io_start(ctx->loop, &ctx->tftp->io);
+	if (ctx->tftp->fd6 >= 0)
+		ev_io_start(ctx->loop, &ctx->tftp->io6);
 }
 
 void tftp_close(struct pxe_ctx *ctx)
@@ -556,7 +639,10 @@ void tftp_close(struct pxe_ctx *ctx)
 	while (!LIST_EMPTY(&t->xfers))
 		xfer_end(LIST_FIRST(&t->xfers), false, NULL);
 	ev_io_stop(ctx->loop, &t->io);
+	ev_io_stop(ctx->loop, &t->io6);
 	close(t->fd);
+	if (t->fd6 >= 0)
+		close(t->fd6);
 	free(t);
 	ctx->tftp = NULL;
 }

@@ -10,10 +10,17 @@
 
 int udp6_bind(unsigned port)
 {
+	return udp6_bind_addr(&in6addr_any, 0, port);
+}
+
+int udp6_bind_addr(const struct in6_addr *addr, int ifindex, unsigned port)
+{
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
-				     .sin6_addr = IN6ADDR_ANY_INIT };
+				     .sin6_addr = *addr };
 	int fd, on = 1, err;
 
+	if (IN6_IS_ADDR_LINKLOCAL(addr))
+		sin6.sin6_scope_id = (uint32_t)ifindex;
 	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

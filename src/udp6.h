@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* IPv6 without extension headers + UDP: what a datagram costs beyond its
+ * payload (the largest TFTP block for a path MTU). */
+#define IPV6_UDP_HDR_LEN 48
+
 struct udp6_meta {
 	struct sockaddr_in6 from;       /* scope id set for link-local */
 	int ifindex;                    /* interface it arrived on */
@@ -19,6 +23,9 @@ struct udp6_meta {
 /* [::]:port, IPv6 only (IPv4 has its own sockets on the same ports),
  * non-blocking, close-on-exec, packet info on.  -errno on failure. */
 int udp6_bind(unsigned port);
+/* The same on one address: a link-local one needs its interface
+ * (ifindex), which becomes the socket's scope. */
+int udp6_bind_addr(const struct in6_addr *addr, int ifindex, unsigned port);
 int udp6_join(int fd, int ifindex, const struct in6_addr *group);
 ssize_t udp6_recv(int fd, void *buf, size_t cap, struct udp6_meta *meta);
 /* src NULL: the kernel picks (a link-local one towards a link-local

@@ -97,6 +97,25 @@ lab_up() {
 	done
 }
 
+# lab_up6 [noaddr]: lab_up, plus IPv6: srv $SRV_IP6/64 (not with
+# "noaddr"), cli $CLI_IP6/64, and waits until every address (the
+# link-local ones too) is out of duplicate address detection, so that
+# the first packet a test sends has a source.
+SRV_IP6=2001:db8::10
+CLI_IP6=2001:db8::20
+lab_up6() {
+	lab_up "$@"
+	[ "${1:-}" = noaddr ] || ip -n "$NS_SRV" addr add $SRV_IP6/64 dev eth0 nodad
+	ip -n "$NS_CLI" addr add $CLI_IP6/64 dev eth0 nodad
+	for ns in "$NS_SRV" "$NS_CLI"; do
+		wait_until 10 lab_no_tentative "$ns" || fail "IPv6 addresses still tentative in $ns"
+	done
+}
+lab_no_tentative() {
+	[ -n "$(ip -n "$1" -6 addr show dev "${2:-eth0}" scope link)" ] &&
+		[ -z "$(ip -n "$1" -6 addr show dev "${2:-eth0}" tentative)" ]
+}
+
 # lab_up_switch: srv, cli and corp (192.0.2.1, for a plain DHCP server)
 # on one bridge, like a real segment; cli's eth0 has no address.
 lab_up_switch() {

@@ -18,6 +18,7 @@ import subprocess, sys, threading, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 SRV_IP, CLI_IP = "192.0.2.10", "192.0.2.20"
+SRV_IP6, CLI_IP6 = "2001:db8::10", "2001:db8::20"
 SECTIONS = ["dhcp", "tftp", "http", "mem", "scale"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PREFIX = os.environ.get("BENCH_PREFIX", "pxb%d" % os.getpid())
@@ -192,10 +193,16 @@ class Lab:
            "type", "veth", "peer", "name", "eth0", "netns", self.cli,
            "mtu", str(self.mtu))
         for ns in (self.srv, self.cli):
+            # No duplicate address detection: the link-local address a
+            # DHCPv6 client sends from is usable at once.
+            sh("ip", "netns", "exec", ns, "sysctl", "-qw",
+               "net.ipv6.conf.eth0.accept_dad=0")
             sh("ip", "-n", ns, "link", "set", "lo", "up")
             sh("ip", "-n", ns, "link", "set", "eth0", "up")
         sh("ip", "-n", self.srv, "addr", "add", SRV_IP + "/24", "dev", "eth0")
         sh("ip", "-n", self.cli, "addr", "add", CLI_IP + "/24", "dev", "eth0")
+        sh("ip", "-n", self.srv, "addr", "add", SRV_IP6 + "/64", "dev", "eth0", "nodad")
+        sh("ip", "-n", self.cli, "addr", "add", CLI_IP6 + "/64", "dev", "eth0", "nodad")
         time.sleep(0.2)
         return self
 
@@ -476,10 +483,16 @@ class Bench:
         runs = {}
 
         def body(server, lab):
-            for label, count, window in (("flood", c["dhcp_count"], c["dhcp_window"]),
-                                         ("single", c["dhcp_single"], 1)):
+            lines = [("flood", c["dhcp_count"], c["dhcp_window"], "dhcp"),
+                     ("single", c["dhcp_single"], 1, "dhcp")]
+            # dnsmasq's proxy mode is IPv4 only: DHCPv6 is pxeproxyd's
+            # line, beside its IPv4 one.
+            if server.name == "pxeproxyd":
+                lines += [("flood6", c["dhcp_count"], c["dhcp_window"], "dhcp6"),
+                          ("single6", c["dhcp_single"], 1, "dhcp6")]
+            for label, count, window, mode in lines:
                 cpu0 = lab.cpu_seconds()
-                r = lab.client([self.pxebench, "dhcp", "--iface", "eth0",
+                r = lab.client([self.pxebench, mode, "--iface", "eth0",
                                 "--count", str(count), "--window", str(window)],
                                timeout=600)
                 cpu = lab.cpu_seconds() - cpu0
@@ -712,6 +725,7 @@ class Bench:
             P("")
             P("### proxyDHCP raw figures (PXE DISCOVERs from distinct MACs; "
               "flood: %d requests, %d in flight; single: %d requests one at a time; "
+              "flood6/single6: the same as EDK2-shaped DHCPv6 Solicits to ff02::1:2; "
               "median of %d rounds)" % (c["dhcp_count"], c["dhcp_window"],
                                         c["dhcp_single"], c["rounds"]))
             P("")
@@ -737,6 +751,13 @@ class Bench:
                     ("flood", "cpu_us_per_answer", "lower", "server CPU us per answer")):
                 rows.append((name, better, px.get(label, {}).get(key),
                              {p: r[p].get(label, {}).get(key) for p in peers}, ""))
+            for label, key, better, name in (
+                    ("flood6", "answers_per_s", "higher", "DHCPv6 answers/s (flood)"),
+                    ("single6", "p50_us", "lower", "DHCPv6 p50 latency us (one at a time)"),
+                    ("flood6", "cpu_us_per_answer", "lower", "DHCPv6 server CPU us per answer")):
+                if label in px:
+                    rows.append((name, better, px[label].get(key), {},
+                                 "(no peer: dnsmasq's proxy mode is IPv4 only)"))
             ratio_table("proxyDHCP: pxeproxyd vs dnsmasq (proxy mode)", peers, rows)
 
         if "tftp" in res:

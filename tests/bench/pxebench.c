@@ -7,6 +7,11 @@
  *       its own MAC) as fast as the server answers, W in flight.  Counts
  *       the OFFERs that match a DISCOVER and carry no address.
  *
+ *   pxebench dhcp6 --iface IF [--count N] [--window W] [--timeout SEC]
+ *       The same over DHCPv6: EDK2-shaped PXE Solicits (arch 7, each with
+ *       its own DUID-LL) to ff02::1:2, counting the Advertises that match
+ *       one and carry no address (IA_NA/IA_TA/IA_PD) and no status.
+ *
  *   pxebench tftp --server IP --file NAME --ref PATH [--clients N]
  *       [--blksize B] [--windowsize W] [--port P]
  *       N clients at once, each downloading NAME (RFC 2347-2349 options,
@@ -58,7 +63,7 @@ static void die(const char *what)
 
 static void usage(void)
 {
-	fputs("usage: pxebench dhcp --iface IF [--count N] [--window W] "
+	fputs("usage: pxebench dhcp|dhcp6 --iface IF [--count N] [--window W] "
 	      "[--timeout SEC]\n"
 	      "       pxebench tftp --server IP --file NAME --ref PATH "
 	      "[--clients N] [--blksize B] [--windowsize W] [--port P]\n",
@@ -162,8 +167,129 @@ static int msg_type(const uint8_t *p, size_t len)
 	return -1;
 }
 
+static size_t put6(uint8_t *p, uint16_t code, const void *data, uint16_t len)
+{
+	p[0] = (uint8_t)(code >> 8);
+	p[1] = (uint8_t)code;
+	p[2] = (uint8_t)(len >> 8);
+	p[3] = (uint8_t)len;
+	memcpy(p + 4, data, len);
+	return 4 + (size_t)len;
+}
+
+/* What EDK2's PxeBcDhcp6.c sends: Client ID, elapsed time, IA_NA, ORO,
+ * vendor class 343, client arch 7, NII. */
+static size_t build_solicit(uint8_t *p, uint32_t xid, uint32_t i)
+{
+	static const char vci[] = "PXEClient:Arch:00007:UNDI:003016";
+	uint8_t duid[10] = { 0, 3, 0, 1, 0x52, 0x54,
+			     (uint8_t)(i >> 24), (uint8_t)(i >> 16),
+			     (uint8_t)(i >> 8), (uint8_t)i };
+	uint8_t ia[12] = { (uint8_t)(i >> 24), (uint8_t)(i >> 16),
+			   (uint8_t)(i >> 8), (uint8_t)i };
+	uint8_t vc[6 + sizeof(vci) - 1] = { 0, 0, 1, 87, 0, sizeof(vci) - 1 };
+	static const uint8_t oro[] = { 0, 59, 0, 60, 0, 23, 0, 24 };
+	size_t n = 4;
+
+	memcpy(vc + 6, vci, sizeof(vci) - 1);
+	p[0] = 1;                               /* Solicit */
+	p[1] = (uint8_t)(xid >> 16);
+	p[2] = (uint8_t)(xid >> 8);
+	p[3] = (uint8_t)xid;
+	n += put6(p + n, 1, duid, sizeof(duid));
+	n += put6(p + n, 8, "\0\0", 2);
+	n += put6(p + n, 3, ia, sizeof(ia));
+	n += put6(p + n, 6, oro, sizeof(oro));
+	n += put6(p + n, 16, vc, sizeof(vc));
+	n += put6(p + n, 61, "\0\7", 2);
+	n += put6(p + n, 62, "\1\3\0", 3);
+	return n;
+}
+
+/* An Advertise: its transaction id, and whether it offers an address or
+ * a status (what a proxy must never send).  False: not an Advertise. */
+static bool parse_advertise(const uint8_t *p, size_t len, uint32_t *xid,
+			    bool *with_addr)
+{
+	size_t i = 4;
+
+	if (len < 4 || p[0] != 2)
+		return false;
+	*xid = (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	*with_addr = false;
+	while (i + 4 <= len) {
+		uint16_t code = (uint16_t)(p[i] << 8 | p[i + 1]);
+		size_t olen = (size_t)(p[i + 2] << 8 | p[i + 3]);
+
+		if (i + 4 + olen > len)
+			return false;
+		if (code == 3 || code == 4 || code == 25 || code == 13)
+			*with_addr = true;
+		i += 4 + olen;
+	}
+	return i == len;
+}
+
+/* A proxy's answer (an OFFER, or an Advertise): its transaction id and
+ * whether it carries an address.  False: not such an answer. */
+static bool parse_answer(bool v6, const uint8_t *p, size_t len,
+			 uint32_t *xid, bool *with_addr)
+{
+	if (v6)
+		return parse_advertise(p, len, xid, with_addr);
+	if (len < 240 || p[0] != 2 || msg_type(p, len) != 2)
+		return false;
+	*xid = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+	       (uint32_t)p[6] << 8 | p[7];
+	*with_addr = memcmp(p + 16, "\0\0\0\0", 4) != 0;
+	return true;
+}
+
+/* The client's socket: port 68 (broadcast to 67), or 546 (to ff02::1:2
+ * port 547 on iface). */
+static int dhcp_socket(bool v6, const char *iface,
+		       struct sockaddr_storage *to, socklen_t *tolen)
+{
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK,
+			0), one = 1;
+	struct sockaddr_in me = { .sin_family = AF_INET,
+				  .sin_port = htons(68) };
+	struct sockaddr_in6 me6 = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(546) };
+	struct sockaddr_in *to4 = (struct sockaddr_in *)to;
+	struct sockaddr_in6 *to6 = (struct sockaddr_in6 *)to;
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
+		       (socklen_t)strlen(iface)) < 0)
+		die("SO_BINDTODEVICE");
+	big_rcvbuf(fd, 8 << 20);
+	memset(to, 0, sizeof(*to));
+	if (v6) {
+		if (bind(fd, (struct sockaddr *)&me6, sizeof(me6)) < 0)
+			die("bind port 546");
+		to6->sin6_family = AF_INET6;
+		to6->sin6_port = htons(547);
+		inet_pton(AF_INET6, "ff02::1:2", &to6->sin6_addr);
+		to6->sin6_scope_id = if_nametoindex(iface);
+		*tolen = sizeof(*to6);
+	} else {
+		if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
+			die("bind port 68");
+		to4->sin_family = AF_INET;
+		to4->sin_port = htons(67);
+		to4->sin_addr.s_addr = htonl(INADDR_BROADCAST);
+		*tolen = sizeof(*to4);
+	}
+	return fd;
+}
+
 static int run_dhcp(int argc, char **argv)
 {
+	bool v6 = !strcmp(argv[1], "dhcp6");
 	const char *iface = "eth0";
 	uint32_t count = 20000, window = 64;
 	double timeout = 1.0;
@@ -185,23 +311,11 @@ static int run_dhcp(int argc, char **argv)
 	if (!count || !window)
 		usage();
 
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0), one = 1;
-	struct sockaddr_in me = { .sin_family = AF_INET,
-				  .sin_port = htons(68) };
-	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons(67),
-				  .sin_addr.s_addr = htonl(INADDR_BROADCAST) };
-
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
-		       (socklen_t)strlen(iface)) < 0)
-		die("SO_BINDTODEVICE");
-	big_rcvbuf(fd, 8 << 20);
-	if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
-		die("bind port 68");
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	int fd = dhcp_socket(v6, iface, &to, &tolen);
+	/* DHCPv6 transaction ids are 24 bits. */
+	uint32_t xid_mask = v6 ? 0xffffff : 0xffffffff;
 
 	uint64_t *sent_at = calloc(count, sizeof(*sent_at));
 	uint8_t *state = calloc(count, 1);
@@ -218,7 +332,9 @@ static int run_dhcp(int argc, char **argv)
 	if (!sent_at || !state || !lat_ns)
 		die("calloc");
 	srandom((unsigned)now_ns() ^ (unsigned)getpid());
-	base = (uint32_t)random() << 1 ^ (uint32_t)random();
+	base = ((uint32_t)random() << 1 ^ (uint32_t)random()) & xid_mask;
+	if (v6 && count > xid_mask)
+		usage();
 	for (int i = 0; i < BATCH; i++) {
 		iov[i].iov_base = rx[i];
 		iov[i].iov_len = sizeof(rx[i]);
@@ -229,11 +345,13 @@ static int run_dhcp(int argc, char **argv)
 	t0 = t_last = now_ns();
 	while (head < count) {
 		while (sent < count && inflight < window) {
-			size_t n = build_discover(pkt, base + sent, sent);
+			uint32_t xid = (base + sent) & xid_mask;
+			size_t n = v6 ? build_solicit(pkt, xid, sent)
+				      : build_discover(pkt, xid, sent);
 
 			sent_at[sent] = now_ns();
 			if (sendto(fd, pkt, n, 0, (struct sockaddr *)&to,
-				   sizeof(to)) < 0) {
+				   tolen) < 0) {
 				if (errno == EAGAIN || errno == ENOBUFS)
 					break;
 				die("sendto");
@@ -251,19 +369,18 @@ static int run_dhcp(int argc, char **argv)
 			const uint8_t *p = rx[k];
 			size_t len = msgs[k].msg_len;
 			uint32_t xid, idx;
+			bool addr;
 
-			if (len < 240 || p[0] != 2 || msg_type(p, len) != 2) {
+			if (!parse_answer(v6, p, len, &xid, &addr)) {
 				strays++;
 				continue;
 			}
-			xid = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
-			      (uint32_t)p[6] << 8 | p[7];
-			idx = xid - base;
+			idx = (xid - base) & xid_mask;
 			if (idx >= sent || state[idx] != PENDING) {
 				strays++;
 				continue;
 			}
-			if (memcmp(p + 16, "\0\0\0\0", 4))
+			if (addr)
 				with_addr++;    /* a proxy offers no address */
 			state[idx] = ANSWERED;
 			lat_ns[answered++] = clamp32(now - sent_at[idx]);
@@ -680,7 +797,7 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!strcmp(argv[1], "dhcp"))
+	if (!strcmp(argv[1], "dhcp") || !strcmp(argv[1], "dhcp6"))
 		return run_dhcp(argc, argv);
 	if (!strcmp(argv[1], "tftp"))
 		return run_tftp(argc, argv);

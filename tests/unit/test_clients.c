@@ -73,7 +73,7 @@ static void new_activity_clears_the_stall(void)
 {
 	struct clients *t = clients_new();
 	uint8_t mac[6] = { 0x52, 0x54, 0, 1, 2, 3 };
-	struct in_addr ip = { 0 };
+	struct ipaddr ip = { 0 };
 
 	clients_offered(t, mac, 7, "PXEClient", 9, "shimx64.efi", ip);
 	CHECK(clients_stalled(t, STALL_OFFERED) == 0);
