@@ -19,7 +19,7 @@
 #include "netif.h"
 #include "proxy.h"
 #include "proxy6.h"
-#include "udp6.h"
+#include "udp.h"
 #include "util.h"
 
 struct proxy6 {

@@ -42,7 +42,6 @@
 #include "tftp.h"
 #include "tftp_proto.h"
 #include "udp.h"
-#include "udp6.h"
 #include "util.h"
 
 /* Floor of the adaptive timeout: a LAN round trip is far below it, and a
