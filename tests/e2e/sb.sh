@@ -100,11 +100,13 @@ sb_conf() {
 	E2E_CONF=$E2E_WORK/pxeproxyd.conf
 	{
 		cat "$TOP_SRCDIR/conf/pxeproxyd.conf"
-		# Seen with GRUB 2.12 under TCG on a busy machine: the initrd's
-		# transfer stalled right after the OACK for longer than the
-		# default 6 retransmissions (7 s); pxeproxyd gave it up ("ended
-		# after 0 bytes: client stopped answering") and GRUB hung for good.
-		printf '\n[tftp]\nretries = 30\n'
+		# GRUB stops acknowledging TFTP blocks while nothing reads the
+		# file (its queue is full) and acknowledges again once the reader
+		# catches up.  Under TCG on a busy machine the initrd's transfer
+		# stalled for longer than the default 6 retransmissions (7 s), and
+		# once for more than 30; pxeproxyd gave it up ("client stopped
+		# answering") and GRUB hung for good.  The most the daemon allows:
+		printf '\n[tftp]\nretries = 50\n'
 		echo
 		echo "# sb.sh: this machine boots the signed chain ($SB_CHAIN, $SB_PATH)."
 		case $SB_PATH in
