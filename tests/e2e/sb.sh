@@ -270,6 +270,7 @@ sb_test() {
 	sb_boot "$1" on || sb_fail "$_what with Secure Boot on: $E2E_WHY"
 	_on=$E2E_SECS
 	e2e_say "booted with Secure Boot on in ${_on}s: payload sha256 intact, lease $E2E_LEASE"
+	e2e_say "steps (s after power-on): $(sb_phases)"
 	e2e_say "$SB_STATE"
 	e2e_say "$(cat "$L.verdict")"
 	sb_check_served
@@ -281,6 +282,7 @@ sb_test() {
 	e2e_say "$_what, Secure Boot off (same firmware build, no keys)"
 	sb_boot "$1" off || sb_fail "$_what with Secure Boot off: $E2E_WHY"
 	_off=$E2E_SECS
+	e2e_say "Secure Boot off: ${_off}s; steps: $(sb_phases)"
 	_ratio=$(e2e_ratio "$_on" "$_off")
 	echo "ratio $_what: Secure Boot on ${_on}s / off ${_off}s = $_ratio"
 	if e2e_over "$_ratio"; then
@@ -319,4 +321,24 @@ sb_first_http() {
 		function secs(s,  a) { split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
 		/ http: / { d = secs($1) - secs(t0); if (d < -43200) d += 86400
 			printf "%.1f", d; exit }' "$L.side"
+}
+
+# sb_phases: when pxeproxyd saw each step of the last boot, in seconds
+# after power-on: its first offer, the end of each file it sent (shim,
+# GRUB, grub.cfg, kernel, initrd) and the payload's GET.
+sb_phases() {
+	awk -v t0="$E2E_T0_DAY" -v efi="$SB_EFI" '
+		function secs(s,  a) { split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+		function at(name) { if (!(name in seen)) { seen[name] = 1
+			d = secs($1) - secs(t0); if (d < -43200) d += 86400
+			out = out sprintf(" %s %.1f", name, d) } }
+		/ OFFER / { at("offer") }
+		/ http: .* HEAD / { at("http") }
+		$0 ~ "shim" efi "\\.efi(: [0-9]+ bytes| 200 [1-9])" { at("shim") }
+		$0 ~ "grub" efi "\\.efi(: [0-9]+ bytes| 200 [1-9])" { at("grub") }
+		/grub\/grub\.cfg(: [0-9]+ bytes| 200 [1-9])/ { at("cfg") }
+		/vmlinuz(: [0-9]+ bytes| 200 [1-9])/ { at("kernel") }
+		/initrd\.gz(: [0-9]+ bytes| 200 [1-9])/ { at("initrd") }
+		/GET \/payload\.bin/ { at("payload") }
+		END { print substr(out, 2) }' "$L.side"
 }
