@@ -161,7 +161,8 @@ sb_client_start() {
 	: >"$L.serial"
 	E2E_T0=$(e2e_now)
 	E2E_T0_DAY=$(date +%H:%M:%S.%N)
-	ip netns exec "$NS_SW" "$@" -accel tcg -display none -vga none \
+	# shellcheck disable=SC2086
+	ip netns exec "$NS_SW" "$@" $E2E_QEMU_ARGS -accel tcg -display none -vga none \
 		-serial file:"$L.serial" -monitor none -no-reboot >"$L.qemu" 2>&1 &
 	QEMU_PID=$!
 }
