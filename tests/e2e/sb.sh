@@ -81,7 +81,7 @@ sb_setup() {
 	esac
 	sb_need "$1" "$2"
 	[ -x "$PXEPROXYD" ] || e2e_fail "$PXEPROXYD not built"
-	e2e_mkboot >/dev/null
+	e2e_mkboot
 	_out=$E2E_CACHE/sb/root-$SB_CHAIN-$SB_ARCH-$SB_SERVER
 	sh "$TOP_SRCDIR/tests/e2e/mkboot-sb.sh" -c "$SB_CHAIN" -a "$SB_ARCH" \
 		-s "$SB_SERVER" "$_out" >"$E2E_WORK/mkboot-sb.out" 2>&1 ||
