@@ -12,7 +12,8 @@
 #   /var/tmp/pxeproxyd-e2e/arm64).
 # - The Secure Boot chains: Debian 12's signed shim and GRUB (packages
 #   shim-signed, grub-efi-amd64-signed; the Secure Boot firmware images
-#   are in ovmf and qemu-efi-aarch64), and Debian 13's and the arm64 ones
+#   are in ovmf and qemu-efi-aarch64; sbsigntool checks that the lab's
+#   kernels are signed), and Debian 13's and the arm64 ones
 #   through tests/e2e/setup-sb.sh under $E2E_CACHE/sb.
 #
 # Idempotent: when everything is there it only checks and returns.
@@ -23,7 +24,7 @@ ARM64=$CACHE/arm64
 PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 ipxe-qemu
  pxelinux syslinux-common dnsmasq-base busybox-static linux-image-amd64
  grub-efi-amd64-bin grub-common iproute2 cpio gzip python3 kmod util-linux
- shim-signed grub-efi-amd64-signed"
+ shim-signed grub-efi-amd64-signed sbsigntool"
 
 say() { echo "e2e setup: $*"; }
 die() { echo "e2e setup: $*" >&2; exit 1; }
