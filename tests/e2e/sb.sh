@@ -4,13 +4,13 @@
 # The client is lab.sh's UEFI machine with the Secure Boot firmware images
 # (Microsoft keys enrolled, Secure Boot enforcing):
 #   uefi-x64   OVMF_CODE_4M.ms.fd + a copy of OVMF_VARS_4M.ms.fd, q35 with
-#              SMM and a secure flash (without them the variables are not
-#              protected and OVMF refuses to start)
+#              SMM and a secure flash (that build requires SMM)
 #   uefi-aa64  AAVMF_CODE.ms.fd + a copy of AAVMF_VARS.ms.fd
-# or, for the comparison, the same firmware build with Secure Boot off:
-# OVMF_CODE_4M.secboot.fd (the .ms build without the keys: same SMM code)
-# with the empty OVMF_VARS_4M.fd, and AAVMF_CODE.fd + AAVMF_VARS.fd; or
-# "plain", lab.sh's own firmware (OVMF_CODE_4M.fd, no SMM).
+# or, for the comparison, Secure Boot off: the very same code image (in
+# Debian OVMF_CODE_4M.ms.fd links to OVMF_CODE_4M.secboot.fd and
+# AAVMF_CODE.ms.fd to AAVMF_CODE.fd) with variables that hold no keys
+# (OVMF_VARS_4M.fd, AAVMF_VARS.fd); or "plain", lab.sh's own OVMF
+# (OVMF_CODE_4M.fd, no SMM).
 # It boots the stock signed chain from a root made by tests/e2e/mkboot-sb.sh
 # (shim as the NBP, signed GRUB beside it, Debian's signed kernel, the
 # lab's initrd reporting the Secure Boot state).
@@ -43,9 +43,9 @@ sb_need() {
 	e2e_need "$1"
 	case $1 in
 	uefi-x64) set -- "$1" "$2" /usr/share/OVMF/OVMF_CODE_4M.ms.fd \
-		/usr/share/OVMF/OVMF_VARS_4M.ms.fd /usr/share/OVMF/OVMF_CODE_4M.secboot.fd ;;
+		/usr/share/OVMF/OVMF_VARS_4M.ms.fd /usr/share/OVMF/OVMF_VARS_4M.fd ;;
 	uefi-aa64) set -- "$1" "$2" /usr/share/AAVMF/AAVMF_CODE.ms.fd \
-		/usr/share/AAVMF/AAVMF_VARS.ms.fd ;;
+		/usr/share/AAVMF/AAVMF_VARS.ms.fd /usr/share/AAVMF/AAVMF_VARS.fd ;;
 	esac
 	_chain=$2; shift 2
 	for _f in "$@"; do
@@ -138,7 +138,7 @@ sb_client_start() {
 		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$L.vars"
 		set -- qemu-system-x86_64 -machine q35,smm=on -m 512 \
 			-global driver=cfi.pflash01,property=secure,value=on \
-			-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd ;;
+			-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.ms.fd ;;
 	uefi-x64:plain)
 		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$L.vars"
 		set -- qemu-system-x86_64 -machine q35 -m 512 \
@@ -150,7 +150,7 @@ sb_client_start() {
 	uefi-aa64:off | uefi-aa64:plain)
 		cp --sparse=always /usr/share/AAVMF/AAVMF_VARS.fd "$L.vars"
 		set -- qemu-system-aarch64 -machine virt -cpu cortex-a57 -m 768 \
-			-drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd ;;
+			-drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.ms.fd ;;
 	esac
 	# romfile= : the firmware's own virtio-net driver and PXE, not iPXE's.
 	# PXE over IPv6 off (a minute saved on the HTTP path; the lab has no
@@ -280,7 +280,7 @@ sb_test() {
 		e2e_say "Secure Boot off run skipped (E2E_REFERENCE=0)"
 		return 0
 	fi
-	e2e_say "$_what, Secure Boot off (same firmware build, no keys)"
+	e2e_say "$_what, Secure Boot off (the same firmware code, no keys)"
 	sb_boot "$1" off || sb_fail "$_what with Secure Boot off: $E2E_WHY"
 	_off=$E2E_SECS
 	e2e_say "Secure Boot off: ${_off}s; steps: $(sb_phases)"
