@@ -179,7 +179,10 @@ struct config *config_defaults(void)
 	c->tftp_enable = true;
 	c->tftp_port = TFTP_PORT;
 	c->tftp_timeout_ms = 1000;
-	c->tftp_retries = 6;
+	/* A boot loader may stop acknowledging for a long while on a busy
+	 * machine (GRUB does while its receive queue is full): 30 s of
+	 * silence at the retransmission ceiling before a transfer ends. */
+	c->tftp_retries = 30;
 	c->tftp_max_blksize = 65464;
 	c->tftp_max_windowsize = 64;
 	c->tftp_max_transfers = 1000;

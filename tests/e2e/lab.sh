@@ -187,6 +187,7 @@ e2e_side_start() {
 	case $1 in
 	pxeproxyd)
 		_ns=${2:-$NS_SIDE} _log=${3:-$L.side}
+		: >"$_log"      # there before the wait below reads it
 		# -u nobody: the user the daemon takes anyway where no package
 		# made user pxeproxyd, named so that deb-package.test (which
 		# creates and removes that user) can run beside this one.
@@ -197,7 +198,7 @@ e2e_side_start() {
 		kill -0 "$SIDE_PID" 2>/dev/null ||
 			e2e_fail "pxeproxyd exited at start: $(tail -n 5 "$_log")"
 		grep -q ' ready: ' "$_log" ||
-			e2e_fail "pxeproxyd not ready after 10 s: $(tail -n 5 "$_log")"
+			e2e_fail "pxeproxyd not ready after 60 s: $(tail -n 5 "$_log")"
 		;;
 	dnsmasq)
 		# The reference: dnsmasq as proxyDHCP with its own TFTP server,

@@ -10,6 +10,11 @@
 #   `apt-get download` (arm64 is added as a foreign architecture) and
 #   unpacked with dpkg-deb under $E2E_CACHE/arm64 (default
 #   /var/tmp/pxeproxyd-e2e/arm64).
+# - The Secure Boot chains: Debian 12's signed shim and GRUB (packages
+#   shim-signed, grub-efi-amd64-signed; the Secure Boot firmware images
+#   are in ovmf and qemu-efi-aarch64; sbsigntool checks that the lab's
+#   kernels are signed), and Debian 13's and the arm64 ones
+#   through tests/e2e/setup-sb.sh under $E2E_CACHE/sb.
 #
 # Idempotent: when everything is there it only checks and returns.
 # contrib/ci.sh and contrib/demo.sh call it before the tests.
@@ -18,7 +23,8 @@ CACHE=${E2E_CACHE:-/var/tmp/pxeproxyd-e2e}
 ARM64=$CACHE/arm64
 PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 ipxe-qemu
  pxelinux syslinux-common dnsmasq-base busybox-static linux-image-amd64
- grub-efi-amd64-bin grub-common iproute2 cpio gzip python3 kmod util-linux"
+ grub-efi-amd64-bin grub-common iproute2 cpio gzip python3 kmod util-linux
+ shim-signed grub-efi-amd64-signed sbsigntool"
 
 say() { echo "e2e setup: $*"; }
 die() { echo "e2e setup: $*" >&2; exit 1; }
@@ -31,6 +37,7 @@ apt_update() { [ -n "$updated" ] || { apt-get update -qq; updated=1; }; }
 
 sh "$(dirname "$0")/../../contrib/deps.sh" only $PKGS ||
 	die "installing the lab's packages failed"
+sh "$(dirname "$0")/setup-sb.sh" || die "the Secure Boot chains (setup-sb.sh) failed"
 
 # The arm64 pieces, unpacked once.  The stamp names the packages unpacked,
 # so a newer arm64 kernel in the archive is picked up on the next run.
