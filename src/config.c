@@ -22,13 +22,17 @@
 #include "clients.h"
 #include "config.h"
 #include "log.h"
+#include "path.h"
+#include "rpi.h"
 #include "tftp_proto.h"
 #include "util.h"
 
 /* A file larger than this is surely not a config file. */
 #define CONF_MAX_FILE (1024 * 1024)
 
-enum ktype { K_STR, K_BOOL, K_UINT, K_IFACE, K_ADDR };
+/* K_PATH: a K_STR that names a directory inside the root, kept in the
+ * form path_normalize() gives it (no "..", no leading '/'). */
+enum ktype { K_STR, K_PATH, K_BOOL, K_UINT, K_IFACE, K_ADDR };
 
 /* One row per setting.  restart: bound, chrooted or dropped to at start,
  * so a reload keeps the value in force (and says so). */
@@ -80,6 +84,11 @@ static const struct key keys[] = {
 	{ "status", "port", K_UINT, OFF(status_port), 1, 65535, RESTART },
 	{ "status", "stall-after", K_UINT, OFF(status_stall_s), 2, 3600,
 	  RELOAD },
+	{ "raspberry-pi", "enable", K_BOOL, OFF(rpi_enable), 0, 0, RELOAD },
+	{ "raspberry-pi", "old-rom-menu", K_BOOL, OFF(rpi_old_rom_menu), 0, 0,
+	  RELOAD },
+	{ "raspberry-pi", "shared-dir", K_PATH, OFF(rpi_shared_dir), 0, 0,
+	  RELOAD },
 };
 
 /* Whether k's value differs between a and b. */
@@ -90,6 +99,7 @@ static bool key_differs(const struct key *k, const struct config *a,
 
 	switch (k->type) {
 	case K_STR:
+	case K_PATH:
 		return strcmp(*(char *const *)pa, *(char *const *)pb) != 0;
 	case K_BOOL:
 		return *(const bool *)pa != *(const bool *)pb;
@@ -111,6 +121,7 @@ static void key_copy(const struct key *k, struct config *to,
 
 	switch (k->type) {
 	case K_STR:
+	case K_PATH:
 		free(*(char **)pt);
 		*(char **)pt = xstrdup(*(char *const *)pf);
 		return;
@@ -152,8 +163,9 @@ int config_keep_restart_keys(struct config *c, const struct config *old,
 	return n;
 }
 
+/* [arch] stays last: config_print() lists its entries after the loop. */
 static const char *const sections[] = { "", "dhcp", "tftp", "http", "status",
-					"arch" };
+					"raspberry-pi", "arch" };
 
 struct config *config_defaults(void)
 {
@@ -180,6 +192,8 @@ struct config *config_defaults(void)
 	c->status_addr.s_addr = htonl(INADDR_LOOPBACK);
 	c->status_port = 8067;
 	c->status_stall_s = CLIENT_STALL_SECS;
+	c->rpi_enable = true;
+	c->rpi_shared_dir = xstrdup(RPI_SHARED_DIR);
 	c->boot[0] = xstrdup("pxelinux.0");
 	c->boot[6] = xstrdup("grubia32.efi");
 	c->boot[7] = xstrdup("grubx64.efi");
@@ -197,6 +211,7 @@ void config_free(struct config *c)
 		return;
 	free(c->root);
 	free(c->user);
+	free(c->rpi_shared_dir);
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		free(c->ifaces[i]);
 	for (unsigned i = 0; i < ARCH_CODES; i++)
@@ -289,7 +304,7 @@ static int set_ifaces(struct config *c, char *v, char *err, size_t errlen)
 static int set_key(struct config *c, const struct key *k, char *v,
 		   char *err, size_t errlen)
 {
-	char *base = (char *)c;
+	char *base = (char *)c, path[PATH_MAX_NAME];
 	long long n;
 
 	switch (k->type) {
@@ -299,6 +314,15 @@ static int set_key(struct config *c, const struct key *k, char *v,
 				   "blanks", k->name), -1;
 		free(*(char **)(base + k->off));
 		*(char **)(base + k->off) = xstrdup(v);
+		return 0;
+	case K_PATH:
+		if (path_normalize(v, strlen(v), path, sizeof(path)) < 0 ||
+		    !printable(v))
+			return fmt(err, errlen, "'%s' must name a directory "
+				   "inside the root, without '..' or blanks, "
+				   "not '%s'", k->name, v), -1;
+		free(*(char **)(base + k->off));
+		*(char **)(base + k->off) = xstrdup(path);
 		return 0;
 	case K_BOOL:
 		if (parse_bool(v, (bool *)(base + k->off)) < 0)
@@ -412,6 +436,7 @@ static int start_rule(struct config *c, const char *name, unsigned lineno,
 	r->name = xstrdup(name);
 	r->line = lineno;
 	r->ipxe = -1;
+	r->rpi = -1;
 	return 0;
 }
 
@@ -434,7 +459,7 @@ static int parse_section(struct config *c, char *line, char *section,
 		if (!strcmp(name, sections[i]))
 			return strlcpy_chk(section, name, cap);
 	return fmt(err, errlen, "unknown section [%s] (known: dhcp, tftp, "
-		   "http, status, arch, rule NAME)", name), -1;
+		   "http, status, raspberry-pi, arch, rule NAME)", name), -1;
 }
 
 /* "52:54:00:12:34:56" exact, "52:54:00" or "52:54:00:*" a prefix. */
@@ -488,14 +513,15 @@ static int set_action(struct rule *r, enum rule_action a, const char *v,
 	if (r->action != RULE_NONE)
 		return fmt(err, errlen, "rule '%s' has more than one action "
 			   "(boot, script, ignore)", r->name), -1;
-	if (a != RULE_IGNORE && check_boot(v, err, errlen) < 0)
+	if ((a == RULE_BOOT || a == RULE_SCRIPT) &&
+	    check_boot(v, err, errlen) < 0)
 		return -1;
 	if (a == RULE_SCRIPT && strncmp(v, "http://", 7) &&
 	    strncmp(v, "https://", 8))
 		return fmt(err, errlen, "script must be an http:// URL, not "
 			   "'%s'", v), -1;
 	r->action = a;
-	r->boot = a == RULE_IGNORE ? NULL : xstrdup(v);
+	r->boot = a == RULE_IGNORE || a == RULE_RPI ? NULL : xstrdup(v);
 	return 0;
 }
 
@@ -523,14 +549,18 @@ static int set_rule_key(struct rule *r, const char *k, char *v, char *err,
 		*dst = xstrdup(v);
 		return 0;
 	}
-	if (!strcmp(k, "ipxe") || !strcmp(k, "ignore")) {
+	if (!strcmp(k, "ipxe") || !strcmp(k, "ignore") ||
+	    !strcmp(k, "raspberry-pi") || !strcmp(k, "raspberry-pi-boot")) {
 		if (parse_bool(v, &b) < 0)
 			return fmt(err, errlen, "bad value '%s' for '%s': "
 				   "expected yes or no", v, k), -1;
-		if (k[1] == 'p')
+		if (!strcmp(k, "ipxe"))
 			r->ipxe = b;
+		else if (!strcmp(k, "raspberry-pi"))
+			r->rpi = b;
 		else if (b)
-			return set_action(r, RULE_IGNORE, v, err, errlen);
+			return set_action(r, k[1] == 'g' ? RULE_IGNORE :
+					  RULE_RPI, v, err, errlen);
 		return 0;
 	}
 	if (!strcmp(k, "boot"))
@@ -538,7 +568,8 @@ static int set_rule_key(struct rule *r, const char *k, char *v, char *err,
 	if (!strcmp(k, "script"))
 		return set_action(r, RULE_SCRIPT, v, err, errlen);
 	return fmt(err, errlen, "unknown key '%s' in a rule (known: mac, arch, "
-		   "vendor-class, user-class, ipxe, boot, script, ignore)", k),
+		   "vendor-class, user-class, ipxe, raspberry-pi, boot, script, "
+		   "ignore, raspberry-pi-boot)", k),
 	       -1;
 }
 
@@ -588,7 +619,8 @@ static int check_whole(const struct config *c, char *err, size_t errlen)
 	for (unsigned i = 0; i < c->n_rules; i++)
 		if (c->rules[i].action == RULE_NONE)
 			return fmt(err, errlen, "rule '%s' (line %u) has no "
-				   "action: boot, script or ignore",
+				   "action: boot, script, ignore or "
+				   "raspberry-pi-boot",
 				   c->rules[i].name, c->rules[i].line), -1;
 	return 0;
 }
@@ -695,6 +727,7 @@ static void print_key(const struct config *c, const struct key *k, FILE *out)
 
 	switch (k->type) {
 	case K_STR:
+	case K_PATH:
 		fprintf(out, "%s = %s\n", k->name,
 			*(char *const *)(base + k->off));
 		break;
@@ -722,7 +755,7 @@ static void print_key(const struct config *c, const struct key *k, FILE *out)
 
 static void print_rule(const struct rule *r, unsigned n, FILE *out)
 {
-	static const char *const actions[] = { "", "boot", "script", "" };
+	static const char *const actions[] = { "", "boot", "script", "", "" };
 
 	fprintf(out, "\n[rule %s]   # #%u, from line %u\n", r->name, n, r->line);
 	if (r->mac_len) {
@@ -745,8 +778,12 @@ static void print_rule(const struct rule *r, unsigned n, FILE *out)
 		fprintf(out, "user-class = %s\n", r->user_class);
 	if (r->ipxe >= 0)
 		fprintf(out, "ipxe = %s\n", r->ipxe ? "yes" : "no");
+	if (r->rpi >= 0)
+		fprintf(out, "raspberry-pi = %s\n", r->rpi ? "yes" : "no");
 	if (r->action == RULE_IGNORE)
 		fprintf(out, "ignore = yes\n");
+	else if (r->action == RULE_RPI)
+		fprintf(out, "raspberry-pi-boot = yes\n");
 	else
 		fprintf(out, "%s = %s\n", actions[r->action], r->boot);
 }

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "netif.h"
 #include "path.h"
+#include "rpi.h"
 #include "tftp.h"
 #include "tftp_proto.h"
 #include "udp.h"
@@ -314,14 +315,22 @@ static unsigned mtu_blksize(int sock)
 static int open_file(struct pxe_ctx *ctx, const struct tftp_request *r,
 		     const struct udp_meta *m, char *name, struct stat *st)
 {
-	char peer[INET_ADDRSTRLEN], vis[80];
+	char peer[INET_ADDRSTRLEN], vis[80], served[TFTP_MAX_NAME + 1];
 	int fd = path_normalize(r->file, r->file_len, name, TFTP_MAX_NAME + 1);
 
 	inet_ntop(AF_INET, &m->from.sin_addr, peer, sizeof(peer));
+	/* A Raspberry Pi's "<serial>/NAME" may come from a shared dir. */
 	if (fd == 0)
-		fd = path_open(ctx->root_fd, name, st);
-	if (fd >= 0)
+		fd = rpi_path_open(ctx->cfg, ctx->root_fd, name, st, served,
+				   sizeof(served));
+	if (fd >= 0) {
+		if (strcmp(served, name)) {
+			log_vis(vis, sizeof(vis), served, strlen(served));
+			log_debug("tftp: %s: per-device name served from %s",
+				  peer, vis);
+		}
 		return fd;
+	}
 	log_vis(vis, sizeof(vis), r->file, r->file_len);
 	if (fd == -ENOENT || fd == -EISDIR || fd == -EINVAL) {
 		/* pxelinux probes many names that do not exist. */
