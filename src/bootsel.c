@@ -9,6 +9,8 @@
 #include "bootsel.h"
 #include "cursor.h"
 
+const char boot_rpi_menu[] = "Raspberry Pi boot menu";
+
 bool boot_has_user_class(const struct boot_query *q, const char *want)
 {
 	struct rd r = rd_init(q->user_class, q->user_class_len);
@@ -87,6 +89,11 @@ static bool rule_matches(const struct rule *r, const struct boot_query *q)
 		return false;
 	if (r->ipxe >= 0 && q->ipxe_option != (r->ipxe == 1))
 		return false;
+	if (r->rpi >= 0 && q->rpi != (r->rpi == 1))
+		return false;
+	/* A DHCPv6 client cannot be given the Pi's option 43. */
+	if (r->action == RULE_RPI && !q->rpi_answer_ok)
+		return false;
 	return true;
 }
 
@@ -108,7 +115,13 @@ enum drop_reason boot_choose(const struct config *c,
 		*rule = r->name;
 		if (r->action == RULE_IGNORE)
 			return DROP_RULE_IGNORE;
-		*boot = r->boot;
+		*boot = r->action == RULE_RPI ? boot_rpi_menu : r->boot;
+		return DROP_REASONS;
+	}
+	/* A Pi's boot loader can use nothing in the table (it looks like
+	 * a BIOS PC but would never run pxelinux.0). */
+	if (c->rpi_enable && q->rpi && q->rpi_answer_ok) {
+		*boot = boot_rpi_menu;
 		return DROP_REASONS;
 	}
 	*boot = q->arch < ARCH_CODES ? c->boot[q->arch] : NULL;

@@ -26,7 +26,13 @@ struct boot_query {
 	size_t user_class_len;
 	unsigned user_class_lensz;      /* 1 or 2 */
 	bool ipxe_option;               /* v4 option 175; v6: iPXE's class */
+	bool rpi;                       /* a Raspberry Pi boot loader (v4) */
+	bool rpi_answer_ok;             /* the Pi answer can be sent (v4) */
 };
+
+/* What *boot points to when the answer is the Raspberry Pi menu (a
+ * detected Pi, or a rule's raspberry-pi-boot) rather than a file. */
+extern const char boot_rpi_menu[];
 
 bool boot_has_user_class(const struct boot_query *q, const char *want);
 /* An iPXE client: option 175 or user class "iPXE". */
@@ -34,7 +40,7 @@ bool boot_is_ipxe_client(const struct boot_query *q);
 /* An iPXE binary by its usual names (undionly.kpxe, ipxe.efi...). */
 bool boot_is_ipxe_binary(const char *boot);
 
-/* Rules in order, then the arch table.  *boot gets the template and
+/* Rules in order, then a detected Pi's menu, then the arch table.  *boot gets the template and
  * *rule the deciding rule's name (or NULL); returns DROP_REASONS to
  * answer, else why not. */
 enum drop_reason boot_choose(const struct config *c,

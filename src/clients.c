@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "log.h"
 #include "netif.h"
+#include "rpi.h"
 #include "util.h"
 
 struct slot {
@@ -237,6 +238,19 @@ void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 	s->c.stage = STAGE_DHCP;
 }
 
+void clients_describe(struct clients *t, const uint8_t mac[6],
+		      const char *model, const uint32_t *serial)
+{
+	struct ipaddr none = { 0 };
+	struct slot *s = find(t, mac, none);
+
+	if (!s)
+		return;
+	snprintf(s->c.model, sizeof(s->c.model), "%s", model);
+	if (serial)
+		snprintf(s->c.serial, sizeof(s->c.serial), "%08x", *serial);
+}
+
 static bool is_kernelish(const char *name)
 {
 	static const char *const words[] = {
@@ -272,7 +286,12 @@ struct client_ref clients_transfer_start(struct clients *t, const uint8_t *mac,
 	struct client_file *f = &s->c.files[s->c.n_files % CLIENT_FILES];
 	struct client_ref ref = { (int)(s - t->s), s->gen, s->c.n_files };
 	enum client_stage st = stage_of(&s->c, name);
+	uint32_t serial;
 
+	/* A Pi 3 tells its serial only as the prefix of its TFTP reads. */
+	if (s->c.model[0] && !s->c.serial[0] &&
+	    rpi_serial_from_path(name, &serial))
+		snprintf(s->c.serial, sizeof(s->c.serial), "%08x", serial);
 	memset(f, 0, sizeof(*f));
 	snprintf(f->proto, sizeof(f->proto), "%s", proto);
 	/* From the client (a TFTP or HTTP file name): the page shows it as
@@ -364,6 +383,12 @@ static void json_client(const struct slot *s, unsigned stall_s, FILE *out)
 	json_str(out, c->vendor);
 	fprintf(out, ",\"offered\":");
 	json_str(out, c->offered);
+	if (c->model[0]) {
+		fprintf(out, ",\"model\":");
+		json_str(out, c->model);
+		fprintf(out, ",\"serial\":");
+		json_str(out, c->serial);
+	}
 	fprintf(out, ",\"stage\":\"%s\",\"files\":[", stage_names[c->stage]);
 	for (unsigned i = first; i < c->n_files; i++) {
 		const struct client_file *f = &c->files[i % CLIENT_FILES];
@@ -431,8 +456,14 @@ void clients_html_rows(const struct clients *t, FILE *out)
 			continue;
 		fmt_mac(mac, s);
 		ipaddr_str(ip, &c->ip);
-		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%u</td><td>",
-			mac, ip, c->arch);
+		fprintf(out, "<tr><td>%s", mac);
+		if (c->model[0]) {
+			fprintf(out, "<br>");
+			html_str(out, c->model);
+			if (c->serial[0])
+				fprintf(out, " %s", c->serial);
+		}
+		fprintf(out, "</td><td>%s</td><td>%u</td><td>", ip, c->arch);
 		html_str(out, c->offered);
 		fprintf(out, "</td>");
 		for (int st = 0; st < STAGE_COUNT; st++)

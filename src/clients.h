@@ -55,6 +55,8 @@ struct client {
 	char vendor[48];
 	char offered[128];
 	enum client_stage stage;
+	char model[32];         /* a Raspberry Pi's, "" for other machines */
+	char serial[9];         /* its serial (TFTP prefix), or "" */
 	struct client_file files[CLIENT_FILES];
 	unsigned n_files;       /* total seen; files[] is a ring */
 };
@@ -80,6 +82,11 @@ void clients_watch(struct pxe_ctx *ctx);
 void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     const char *vendor, size_t vendor_len, const char *offered,
 		     struct ipaddr ip);
+
+/* A Raspberry Pi: its model and, when its request told, its serial
+ * (else its first serial-prefixed TFTP read fills it in). */
+void clients_describe(struct clients *t, const uint8_t mac[6],
+		      const char *model, const uint32_t *serial);
 
 /* Names one transfer's record; stale once its machine is evicted or
  * the ring wrapped, which clients_transfer_end() checks. */

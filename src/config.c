@@ -22,13 +22,17 @@
 #include "clients.h"
 #include "config.h"
 #include "log.h"
+#include "path.h"
+#include "rpi.h"
 #include "tftp_proto.h"
 #include "util.h"
 
 /* A file larger than this is surely not a config file. */
 #define CONF_MAX_FILE (1024 * 1024)
 
-enum ktype { K_STR, K_BOOL, K_UINT, K_IFACE, K_ADDR, K_ADDR6 };
+/* K_PATH: a K_STR that names a directory inside the root, kept in the
+ * form path_normalize() gives it (no "..", no leading '/'). */
+enum ktype { K_STR, K_PATH, K_BOOL, K_UINT, K_IFACE, K_ADDR, K_ADDR6 };
 
 /* One row per setting.  restart: bound, chrooted or dropped to at start,
  * so a reload keeps the value in force (and says so). */
@@ -82,6 +86,11 @@ static const struct key keys[] = {
 	{ "status", "port", K_UINT, OFF(status_port), 1, 65535, RESTART },
 	{ "status", "stall-after", K_UINT, OFF(status_stall_s), 2, 3600,
 	  RELOAD },
+	{ "raspberry-pi", "enable", K_BOOL, OFF(rpi_enable), 0, 0, RELOAD },
+	{ "raspberry-pi", "old-rom-menu", K_BOOL, OFF(rpi_old_rom_menu), 0, 0,
+	  RELOAD },
+	{ "raspberry-pi", "shared-dir", K_PATH, OFF(rpi_shared_dir), 0, 0,
+	  RELOAD },
 };
 
 /* Whether k's value differs between a and b. */
@@ -92,6 +101,7 @@ static bool key_differs(const struct key *k, const struct config *a,
 
 	switch (k->type) {
 	case K_STR:
+	case K_PATH:
 		return strcmp(*(char *const *)pa, *(char *const *)pb) != 0;
 	case K_BOOL:
 		return *(const bool *)pa != *(const bool *)pb;
@@ -119,6 +129,7 @@ static void key_copy(const struct key *k, struct config *to,
 
 	switch (k->type) {
 	case K_STR:
+	case K_PATH:
 		free(*(char **)pt);
 		*(char **)pt = xstrdup(*(char *const *)pf);
 		return;
@@ -163,8 +174,9 @@ int config_keep_restart_keys(struct config *c, const struct config *old,
 	return n;
 }
 
+/* [arch] stays last: config_print() lists its entries after the loop. */
 static const char *const sections[] = { "", "dhcp", "dhcp6", "tftp", "http",
-					"status", "arch" };
+					"status", "raspberry-pi", "arch" };
 
 struct config *config_defaults(void)
 {
@@ -197,6 +209,8 @@ struct config *config_defaults(void)
 	c->status_addr.s_addr = htonl(INADDR_LOOPBACK);
 	c->status_port = 8067;
 	c->status_stall_s = CLIENT_STALL_SECS;
+	c->rpi_enable = true;
+	c->rpi_shared_dir = xstrdup(RPI_SHARED_DIR);
 	c->boot[0] = xstrdup("pxelinux.0");
 	c->boot[6] = xstrdup("grubia32.efi");
 	c->boot[7] = xstrdup("grubx64.efi");
@@ -214,6 +228,7 @@ void config_free(struct config *c)
 		return;
 	free(c->root);
 	free(c->user);
+	free(c->rpi_shared_dir);
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		free(c->ifaces[i]);
 	for (unsigned i = 0; i < ARCH_CODES; i++)
@@ -321,7 +336,7 @@ static int set_addr6(struct conf_addr6 *a, const struct key *k, const char *v,
 static int set_key(struct config *c, const struct key *k, char *v,
 		   char *err, size_t errlen)
 {
-	char *base = (char *)c;
+	char *base = (char *)c, path[PATH_MAX_NAME];
 	long long n;
 
 	switch (k->type) {
@@ -331,6 +346,15 @@ static int set_key(struct config *c, const struct key *k, char *v,
 				   "blanks", k->name), -1;
 		free(*(char **)(base + k->off));
 		*(char **)(base + k->off) = xstrdup(v);
+		return 0;
+	case K_PATH:
+		if (path_normalize(v, strlen(v), path, sizeof(path)) < 0 ||
+		    !printable(v))
+			return fmt(err, errlen, "'%s' must name a directory "
+				   "inside the root, without '..' or blanks, "
+				   "not '%s'", k->name, v), -1;
+		free(*(char **)(base + k->off));
+		*(char **)(base + k->off) = xstrdup(path);
 		return 0;
 	case K_BOOL:
 		if (parse_bool(v, (bool *)(base + k->off)) < 0)
@@ -447,6 +471,7 @@ static int start_rule(struct config *c, const char *name, unsigned lineno,
 	r->name = xstrdup(name);
 	r->line = lineno;
 	r->ipxe = -1;
+	r->rpi = -1;
 	return 0;
 }
 
@@ -469,7 +494,8 @@ static int parse_section(struct config *c, char *line, char *section,
 		if (!strcmp(name, sections[i]))
 			return strlcpy_chk(section, name, cap);
 	return fmt(err, errlen, "unknown section [%s] (known: dhcp, dhcp6, "
-		   "tftp, http, status, arch, rule NAME)", name), -1;
+		   "tftp, http, status, raspberry-pi, arch, rule NAME)", name),
+	       -1;
 }
 
 /* "52:54:00:12:34:56" exact, "52:54:00" or "52:54:00:*" a prefix. */
@@ -522,17 +548,19 @@ static int set_action(struct rule *r, enum rule_action a, const char *v,
 {
 	if (r->action != RULE_NONE)
 		return fmt(err, errlen, "rule '%s' has more than one action "
-			   "(boot, script, ignore, refuse)", r->name), -1;
+			   "(boot, script, ignore, refuse, raspberry-pi-boot)",
+			   r->name), -1;
 	if (a == RULE_REFUSE)
 		v = BOOT_REFUSED_NAME;
-	if (a != RULE_IGNORE && check_boot(v, err, errlen) < 0)
+	if ((a == RULE_BOOT || a == RULE_SCRIPT || a == RULE_REFUSE) &&
+	    check_boot(v, err, errlen) < 0)
 		return -1;
 	if (a == RULE_SCRIPT && strncmp(v, "http://", 7) &&
 	    strncmp(v, "https://", 8))
 		return fmt(err, errlen, "script must be an http:// URL, not "
 			   "'%s'", v), -1;
 	r->action = a;
-	r->boot = a == RULE_IGNORE ? NULL : xstrdup(v);
+	r->boot = a == RULE_IGNORE || a == RULE_RPI ? NULL : xstrdup(v);
 	return 0;
 }
 
@@ -561,15 +589,19 @@ static int set_rule_key(struct rule *r, const char *k, char *v, char *err,
 		return 0;
 	}
 	if (!strcmp(k, "ipxe") || !strcmp(k, "ignore") ||
-	    !strcmp(k, "refuse")) {
+	    !strcmp(k, "refuse") || !strcmp(k, "raspberry-pi") ||
+	    !strcmp(k, "raspberry-pi-boot")) {
 		if (parse_bool(v, &b) < 0)
 			return fmt(err, errlen, "bad value '%s' for '%s': "
 				   "expected yes or no", v, k), -1;
 		if (!strcmp(k, "ipxe"))
 			r->ipxe = b;
+		else if (!strcmp(k, "raspberry-pi"))
+			r->rpi = b;
 		else if (b)
-			return set_action(r, k[0] == 'i' ? RULE_IGNORE :
-					  RULE_REFUSE, v, err, errlen);
+			return set_action(r, !strcmp(k, "ignore") ? RULE_IGNORE
+					  : !strcmp(k, "refuse") ? RULE_REFUSE
+					  : RULE_RPI, v, err, errlen);
 		return 0;
 	}
 	if (!strcmp(k, "boot"))
@@ -577,8 +609,8 @@ static int set_rule_key(struct rule *r, const char *k, char *v, char *err,
 	if (!strcmp(k, "script"))
 		return set_action(r, RULE_SCRIPT, v, err, errlen);
 	return fmt(err, errlen, "unknown key '%s' in a rule (known: mac, arch, "
-		   "vendor-class, user-class, ipxe, boot, script, ignore, "
-		   "refuse)", k), -1;
+		   "vendor-class, user-class, ipxe, raspberry-pi, boot, script, "
+		   "ignore, refuse, raspberry-pi-boot)", k), -1;
 }
 
 static int parse_line(struct config *c, char *line, char *section,
@@ -627,7 +659,8 @@ static int check_whole(const struct config *c, char *err, size_t errlen)
 	for (unsigned i = 0; i < c->n_rules; i++)
 		if (c->rules[i].action == RULE_NONE)
 			return fmt(err, errlen, "rule '%s' (line %u) has no "
-				   "action: boot, script or ignore",
+				   "action: boot, script, ignore or "
+				   "raspberry-pi-boot",
 				   c->rules[i].name, c->rules[i].line), -1;
 	return 0;
 }
@@ -735,6 +768,7 @@ static void print_key(const struct config *c, const struct key *k, FILE *out)
 
 	switch (k->type) {
 	case K_STR:
+	case K_PATH:
 		fprintf(out, "%s = %s\n", k->name,
 			*(char *const *)(base + k->off));
 		break;
@@ -767,7 +801,8 @@ static void print_key(const struct config *c, const struct key *k, FILE *out)
 
 static void print_rule(const struct rule *r, unsigned n, FILE *out)
 {
-	static const char *const actions[] = { "", "boot", "script", "", "" };
+	static const char *const actions[] = { "", "boot", "script", "", "",
+					       "" };
 
 	fprintf(out, "\n[rule %s]   # #%u, from line %u\n", r->name, n, r->line);
 	if (r->mac_len) {
@@ -790,10 +825,14 @@ static void print_rule(const struct rule *r, unsigned n, FILE *out)
 		fprintf(out, "user-class = %s\n", r->user_class);
 	if (r->ipxe >= 0)
 		fprintf(out, "ipxe = %s\n", r->ipxe ? "yes" : "no");
+	if (r->rpi >= 0)
+		fprintf(out, "raspberry-pi = %s\n", r->rpi ? "yes" : "no");
 	if (r->action == RULE_IGNORE)
 		fprintf(out, "ignore = yes\n");
 	else if (r->action == RULE_REFUSE)
 		fprintf(out, "refuse = yes\n");
+	else if (r->action == RULE_RPI)
+		fprintf(out, "raspberry-pi-boot = yes\n");
 	else
 		fprintf(out, "%s = %s\n", actions[r->action], r->boot);
 }

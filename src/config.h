@@ -34,8 +34,9 @@ struct conf_addr6 {
 	struct in6_addr addr;
 };
 
+/* RULE_RPI: the Raspberry Pi answer (src/rpi.c) whatever was detected. */
 enum rule_action { RULE_NONE, RULE_BOOT, RULE_SCRIPT, RULE_IGNORE,
-		   RULE_REFUSE };
+		   RULE_REFUSE, RULE_RPI };
 
 /* What a "refuse = yes" rule offers: a name the TFTP server always
  * refuses at once, so that UEFI firmware ends its PXE attempt with a TFTP
@@ -55,6 +56,7 @@ struct rule {
 	char *vendor;          /* option 60 prefix; NULL: any */
 	char *user_class;      /* option 77 (iPXE sends "iPXE"); NULL: any */
 	int ipxe;              /* option 175: -1 any, 0 absent, 1 present */
+	int rpi;               /* a Raspberry Pi boot loader: -1 any, 0, 1 */
 	enum rule_action action;
 	char *boot;            /* file or URL template (BOOT, SCRIPT) */
 };
@@ -90,6 +92,11 @@ struct config {
 	struct in_addr status_addr;
 	unsigned status_port;
 	unsigned status_stall_s;       /* a machine silent this long: hint */
+
+	/* [raspberry-pi]: answer Pi boot loaders with their menu (rpi.c). */
+	bool rpi_enable;
+	bool rpi_old_rom_menu;  /* "Raspberry Pi Boot   " for every Pi */
+	char *rpi_shared_dir;   /* <serial>/NAME missing: DIR/NAME, NAME */
 
 	/* Boot file (or http:// URL) per client architecture; NULL: no
 	 * answer.  "${server}" stands for our address on the interface. */

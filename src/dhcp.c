@@ -326,8 +326,15 @@ int dhcp_build_reply(const struct dhcp_msg *q, const struct dhcp_reply *r,
 	/* PXE spec 2.2: the client's machine identifier is echoed. */
 	if (dhcp_opt(q, OPT_CLIENT_UUID, &v, &vlen) && vlen == 17)
 		put_opt(&w, OPT_CLIENT_UUID, v, vlen);
-	if (r->pxe_options)
+	if (r->vendor_opts)
+		put_opt(&w, OPT_VENDOR, r->vendor_opts, r->vendor_opts_len);
+	else if (r->pxe_options)
 		put_pxe_options(&w, r);
+	/* RFC 2132 9.4: a name; loaders without a resolver (the Pi's) need
+	 * a dotted quad there. */
+	if (r->tftp_server)
+		put_opt(&w, OPT_TFTP_SERVER, r->tftp_server,
+			strlen(r->tftp_server));
 	if (r->bootfile)
 		put_opt(&w, OPT_BOOTFILE, r->bootfile, strlen(r->bootfile));
 	/* RFC 3046 2.2: a relay's option 82 comes back whole, as the last

@@ -41,6 +41,7 @@ enum dhcp_option {
 	OPT_OVERLOAD = 52,
 	OPT_MAX_SIZE = 57,
 	OPT_VENDOR_CLASS = 60,
+	OPT_TFTP_SERVER = 66,
 	OPT_BOOTFILE = 67,
 	OPT_USER_CLASS = 77,
 	OPT_RELAY_AGENT = 82,
@@ -100,6 +101,10 @@ struct dhcp_reply {
 	const char *vendor_class;       /* "PXEClient" or "HTTPClient" */
 	const char *bootfile;           /* file field and option 67 */
 	bool pxe_options;               /* option 43: use the boot file */
+	/* Option 43 given whole instead (a Raspberry Pi's menu, rpi.c). */
+	const uint8_t *vendor_opts;
+	size_t vendor_opts_len;
+	const char *tftp_server;        /* option 66 (text), or NULL */
 	const uint8_t *boot_item;       /* 43.71 to echo on 4011 ACK */
 	size_t boot_item_len;
 };

@@ -178,6 +178,37 @@ static void pick_destination(const struct dhcp_msg *m, unsigned port,
 	}
 }
 
+/* A Raspberry Pi's boot loader: the menu it looks for in option 43, and
+ * our address in siaddr, option 54 and option 66, whichever its loader
+ * reads (src/rpi.c).  No boot file: the loaders ask for fixed names. */
+static enum drop_reason answer_pi(const struct config *c, unsigned port,
+				  struct in_addr server, struct proxy_answer *a)
+{
+	int n = rpi_vendor_options(c->rpi_old_rom_menu || a->pi.old_rom,
+				   a->vendor, sizeof(a->vendor));
+
+	if (n < 0)
+		return DROP_NO_BOOTFILE;
+	if (!a->pi.model[0])
+		snprintf(a->pi.model, sizeof(a->pi.model), "Raspberry Pi");
+	inet_ntop(AF_INET, &server, a->tftp_server, sizeof(a->tftp_server));
+	if (a->pi.have_serial)
+		snprintf(a->bootfile, sizeof(a->bootfile), "%s menu (%s, "
+			 "serial %08x)", RPI_MENU_TEXT, a->pi.model,
+			 a->pi.serial);
+	else
+		snprintf(a->bootfile, sizeof(a->bootfile), "%s menu (%s)",
+			 RPI_MENU_TEXT, a->pi.model);
+	a->rpi_answer = true;
+	a->reply.type = port == PXE_BOOT_PORT ? DHCPACK : DHCPOFFER;
+	a->reply.server = server;
+	a->reply.vendor_class = "PXEClient";
+	a->reply.vendor_opts = a->vendor;
+	a->reply.vendor_opts_len = (size_t)n;
+	a->reply.tftp_server = a->tftp_server;
+	return DROP_REASONS;
+}
+
 enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 			      unsigned port, const struct sockaddr_in *from,
 			      struct in_addr server, struct proxy_answer *a)
@@ -202,9 +233,15 @@ enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 		a->arch = 0;    /* pre-RFC 4578 BIOS ROMs omit option 93 */
 	http = cls[0] == 'H';
 	fill_query(m, a->arch, &q);
+	q.rpi = !http && rpi_detect(m, a->arch, &a->pi);
+	q.rpi_answer_ok = !http;
 	why = boot_choose(c, &q, &b, &a->rule);
 	if (why != DROP_REASONS)
 		return why;
+	if (b == boot_rpi_menu) {
+		pick_destination(m, port, from, a);
+		return answer_pi(c, port, server, a);
+	}
 	if (expand_boot(b, http, server, m, a->arch, a->bootfile,
 			sizeof(a->bootfile)) < 0)
 		return DROP_NO_BOOTFILE;
@@ -312,8 +349,12 @@ static void send_later(struct pxe_ctx *ctx, unsigned port,
 	d->ifindex = ifindex;
 	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
 	d->a = *a;
-	/* The copy's bootfile must point into the copy. */
-	d->a.reply.bootfile = d->a.bootfile;
+	/* The copy's pointers must point into the copy. */
+	d->a.reply.bootfile = a->reply.bootfile ? d->a.bootfile : NULL;
+	if (a->reply.vendor_opts)
+		d->a.reply.vendor_opts = d->a.vendor;
+	if (a->reply.tftp_server)
+		d->a.reply.tftp_server = d->a.tftp_server;
 	d->len = len;
 	memcpy(d->out, out, len);
 	LIST_INSERT_HEAD(&p->delayed, d, entry);
@@ -358,6 +399,9 @@ static void note_client(struct pxe_ctx *ctx, const struct dhcp_msg *m,
 	dhcp_opt(m, OPT_VENDOR_CLASS, &v, &len);
 	clients_offered(ctx->clients, m->chaddr, a->arch, (const char *)v, len,
 			a->bootfile, ipaddr_v4(meta->from.sin_addr));
+	if (a->pi.is_pi || a->rpi_answer)
+		clients_describe(ctx->clients, m->chaddr, a->pi.model,
+				 a->pi.have_serial ? &a->pi.serial : NULL);
 }
 
 static void handle_packet(struct pxe_ctx *ctx, unsigned port,

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "dhcp.h"
+#include "rpi.h"
 #include "stats.h"
 #include "util.h"
 
@@ -22,6 +23,10 @@ struct proxy_answer {
 	bool broadcast;                 /* to 255.255.255.255 on the iface */
 	char mac[MAC_STR_MAX];          /* the client's, for log lines */
 	const char *rule;               /* the rule that decided, or NULL */
+	struct rpi_info pi;             /* what a Raspberry Pi said of itself */
+	bool rpi_answer;                /* answered with the Pi's menu */
+	uint8_t vendor[RPI_VENDOR_MAX]; /* its option 43 */
+	char tftp_server[INET_ADDRSTRLEN];      /* its option 66 */
 };
 
 /* Returns DROP_REASONS when the request gets an answer (filled in a),

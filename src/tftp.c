@@ -39,6 +39,7 @@
 #include "log.h"
 #include "netif.h"
 #include "path.h"
+#include "rpi.h"
 #include "tftp.h"
 #include "tftp_proto.h"
 #include "udp.h"
@@ -336,7 +337,7 @@ static unsigned mtu_blksize(int sock, bool v6)
 static int open_file(struct pxe_ctx *ctx, const struct tftp_request *r,
 		     const struct req_meta *m, char *name, struct stat *st)
 {
-	char peer[INET6_ADDRSTRLEN], vis[80];
+	char peer[INET6_ADDRSTRLEN], vis[80], served[TFTP_MAX_NAME + 1];
 	struct ipaddr from = sockaddr_ip(&m->from);
 	int fd = path_normalize(r->file, r->file_len, name, TFTP_MAX_NAME + 1);
 
@@ -350,10 +351,18 @@ static int open_file(struct pxe_ctx *ctx, const struct tftp_request *r,
 			   "refused by rule: try the next boot option");
 		return -1;
 	}
+	/* A Raspberry Pi's "<serial>/NAME" may come from a shared dir. */
 	if (fd == 0)
-		fd = path_open(ctx->root_fd, name, st);
-	if (fd >= 0)
+		fd = rpi_path_open(ctx->cfg, ctx->root_fd, name, st, served,
+				   sizeof(served));
+	if (fd >= 0) {
+		if (strcmp(served, name)) {
+			log_vis(vis, sizeof(vis), served, strlen(served));
+			log_debug("tftp: %s: per-device name served from %s",
+				  peer, vis);
+		}
 		return fd;
+	}
 	log_vis(vis, sizeof(vis), r->file, r->file_len);
 	if (fd == -ENOENT || fd == -EISDIR || fd == -EINVAL) {
 		/* pxelinux probes many names that do not exist. */
@@ -467,6 +476,34 @@ static struct xfer *xfer_from(struct tftp *t, const union sockaddr_inx *peer)
 	return NULL;
 }
 
+/* Packets the client sent the transfer before the RRQ now in hand, not
+ * read yet: they go first.  The Raspberry Pi's loaders probe a file's
+ * size (OACK, ERROR) and read files one after another from one port, so
+ * its ERROR or its last ACK and the next RRQ arrive together.  A few at
+ * most, as one wake-up would take them.  False when they ended x. */
+#define XFER_CATCH_UP_MAX 8
+static bool xfer_catch_up(struct xfer *x)
+{
+	uint8_t pkt[TFTP_MAX_REQUEST];
+	uint16_t op, arg;
+	ssize_t n;
+
+	for (int i = 0; i < XFER_CATCH_UP_MAX; i++) {
+		n = recv(x->sock, pkt, sizeof(pkt), MSG_DONTWAIT);
+		if (n < 0)
+			return true;
+		if (tftp_parse_reply(pkt, (size_t)n, &op, &arg) < 0)
+			continue;
+		if (op == TFTP_ERROR) {
+			xfer_end(x, false, NULL);
+			return false;
+		}
+		if (!on_ack(x, arg))
+			return false;
+	}
+	return true;
+}
+
 /* An RRQ from the port of a transfer in progress.  Before the client's
  * first ACK it is the same request again (our OACK or first block was
  * lost, and the client resent its RRQ): answer it from the transfer we
@@ -480,6 +517,8 @@ static bool duplicate_request(struct tftp *t, const struct tftp_request *r,
 	char name[TFTP_MAX_NAME + 1];
 
 	if (!x)
+		return false;
+	if (!xfer_catch_up(x))
 		return false;
 	if ((x->oack_wait || x->acked == 0) &&
 	    path_normalize(r->file, r->file_len, name, sizeof(name)) == 0 &&

@@ -1,5 +1,6 @@
 /* libFuzzer harness: DHCP parser, proxy policy and reply builder, on
- * both ports, with the built-in defaults. */
+ * both ports, with the built-in defaults and with a rule that gives every
+ * client the Raspberry Pi answer (option 43 whole, option 66). */
 #include "autoconf.h"
 
 #include <arpa/inet.h>
@@ -14,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct config *cfg;
+	static struct config *cfgs[2];
 	static struct dhcp_msg m;
 	struct proxy_answer a;
 	struct sockaddr_in from = { .sin_family = AF_INET,
@@ -23,21 +24,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t out[DHCP_MAX_LEN];
 	const char *why;
 
-	if (!cfg)
-		cfg = config_defaults();
+	char err[128];
+
+	if (!cfgs[0]) {
+		cfgs[0] = config_defaults();
+		cfgs[1] = config_parse("fuzz", "[rule pi]\nraspberry-pi-boot = "
+				       "yes\n", err, sizeof(err));
+		if (!cfgs[1])
+			__builtin_trap();
+	}
 	if (dhcp_parse(&m, data, size, &why) < 0)
 		return 0;
-	for (unsigned port = 0; port < 2; port++) {
-		unsigned p = port ? PXE_BOOT_PORT : DHCP_SERVER_PORT;
+	for (unsigned i = 0; i < 4; i++) {
+		unsigned p = i & 1 ? PXE_BOOT_PORT : DHCP_SERVER_PORT;
+		int n;
 
-		if (proxy_decide(cfg, &m, p, &from, srv, &a) == DROP_REASONS) {
-			int n = dhcp_build_reply(&m, &a.reply, out,
-						 sizeof(out));
-
-			if (n < BOOTP_MIN_REPLY || out[0] != BOOTREPLY ||
-			    memcmp(out + 16, "\0\0\0\0", 4))
-				__builtin_trap();  /* never an address */
-		}
+		if (proxy_decide(cfgs[i / 2], &m, p, &from, srv, &a) !=
+		    DROP_REASONS)
+			continue;
+		n = dhcp_build_reply(&m, &a.reply, out, sizeof(out));
+		if (n < BOOTP_MIN_REPLY || out[0] != BOOTREPLY ||
+		    memcmp(out + 16, "\0\0\0\0", 4))
+			__builtin_trap();  /* never an address */
+		/* A Pi answer names no boot file (the loaders have theirs). */
+		if (a.rpi_answer && (a.reply.bootfile || out[108]))
+			__builtin_trap();
 	}
 	return 0;
 }
