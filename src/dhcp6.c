@@ -31,7 +31,7 @@ static bool items_ok(struct rd r)
 {
 	uint16_t len;
 
-	while (r.left)
+	while (!rd_empty(&r))
 		if (!rd_u16(&r, &len) || !rd_skip(&r, len))
 			return false;
 	return true;
@@ -45,19 +45,19 @@ static const char *option_error(uint16_t code, struct rd v)
 	switch (code) {
 	case OPT6_CLIENTID:
 	case OPT6_SERVERID:
-		if (v.left < DUID_MIN_LEN || v.left > DUID_MAX_LEN)
+		if (rd_left(&v) < DUID_MIN_LEN || rd_left(&v) > DUID_MAX_LEN)
 			return "DUID shorter than 3 or longer than 130 octets";
 		return NULL;
 	case OPT6_ELAPSED_TIME:
-		return v.left == 2 ? NULL : "elapsed time (8) not 2 octets";
+		return rd_left(&v) == 2 ? NULL : "elapsed time (8) not 2 octets";
 	case OPT6_PREFERENCE:
-		return v.left == 1 ? NULL : "preference (7) not 1 octet";
+		return rd_left(&v) == 1 ? NULL : "preference (7) not 1 octet";
 	case OPT6_NII:
-		return v.left == 3 ? NULL : "network interface id (62) not 3 "
+		return rd_left(&v) == 3 ? NULL : "network interface id (62) not 3 "
 					    "octets";
 	case OPT6_CLIENT_ARCH:
 		/* RFC 5970 3.3: a list of 16-bit types, at least one. */
-		if (v.left < 2 || v.left % 2)
+		if (rd_left(&v) < 2 || rd_left(&v) % 2)
 			return "client architecture (61) not a list of 16-bit "
 			       "types";
 		return NULL;
@@ -79,7 +79,7 @@ static int parse_options(struct dhcp6_msg *m, struct rd r, const char **why)
 	size_t seen_len;
 	struct rd v;
 
-	while (r.left) {
+	while (!rd_empty(&r)) {
 		if (!rd_u16(&r, &code) || !rd_u16(&r, &len) ||
 		    !rd_sub(&r, &v, len)) {
 			*why = "option runs past the end of the message";
@@ -125,7 +125,7 @@ static int parse_relay_options(struct dhcp6_relay *rl, struct rd r,
 	uint16_t code, len;
 	struct rd v;
 
-	while (r.left) {
+	while (!rd_empty(&r)) {
 		if (!rd_u16(&r, &code) || !rd_u16(&r, &len) ||
 		    !rd_sub(&r, &v, len)) {
 			*why = "relay option runs past the end of the message";
@@ -292,7 +292,7 @@ bool dhcp6_duid_mac(const uint8_t *duid, size_t len, uint8_t mac[6])
 		return false;
 	if (type != DUID_LLT && type != DUID_LL)
 		return false;
-	return r.left == 6 && rd_bytes(&r, mac, 6);
+	return rd_left(&r) == 6 && rd_bytes(&r, mac, 6);
 }
 
 bool dhcp6_eui64_mac(const struct in6_addr *a, uint8_t mac[6])
@@ -335,7 +335,7 @@ bool dhcp6_client_mac(const struct dhcp6_msg *m, const struct in6_addr *from,
 static void put_opt(struct wr *w, uint16_t code, const void *val, size_t len)
 {
 	if (len > UINT16_MAX) {
-		w->overflow = true;
+		wr_fail(w);
 		return;
 	}
 	wr_u16(w, code);
@@ -349,7 +349,7 @@ static void put_param(struct wr *w, const char *param)
 	size_t n = strlen(param);
 
 	if (n > UINT16_MAX - 2) {
-		w->overflow = true;
+		wr_fail(w);
 		return;
 	}
 	wr_u16(w, OPT6_BOOTFILE_PARAM);
@@ -382,7 +382,7 @@ static int build_client(const struct dhcp6_msg *q, const struct dhcp6_reply *r,
 	/* Echoed: without it OVMF hangs after the Advertise (lab run3). */
 	if (r->vendor_data) {
 		if (vlen > UINT16_MAX - 6) {
-			w->overflow = true;
+			wr_fail(w);
 			return -ENOBUFS;
 		}
 		wr_u16(w, OPT6_VENDOR_CLASS);
@@ -395,7 +395,7 @@ static int build_client(const struct dhcp6_msg *q, const struct dhcp6_reply *r,
 	 * up on anything else: only when configured. */
 	if (r->param)
 		put_param(w, r->param);
-	return w->overflow ? -ENOBUFS : 0;
+	return wr_ok(w) ? 0 : -ENOBUFS;
 }
 
 static size_t relay_overhead(const struct dhcp6_relay *rl)
@@ -419,7 +419,7 @@ static void put_relay_layers(struct wr *w, const struct dhcp6_msg *q,
 		const struct dhcp6_relay *rl = &q->relay[i];
 
 		if (len[i + 1] > UINT16_MAX) {
-			w->overflow = true;
+			wr_fail(w);
 			return;
 		}
 		wr_u8(w, DHCP6_RELAY_REPL);
@@ -444,7 +444,7 @@ int dhcp6_build_reply(const struct dhcp6_msg *q, const struct dhcp6_reply *r,
 		return err;
 	put_relay_layers(&w, q, wr_len(&iw));
 	wr_bytes(&w, inner, wr_len(&iw));
-	if (w.overflow)
+	if (!wr_ok(&w))
 		return -ENOBUFS;
 	return (int)wr_len(&w);
 }

@@ -17,7 +17,7 @@ static int norm(const char *in, char *out)
 	return path_normalize(in, strlen(in), out, PATH_MAX_NAME);
 }
 
-static void test_normalize(void)
+static void names_normalize_or_are_refused(void)
 {
 	char out[PATH_MAX_NAME];
 
@@ -45,7 +45,7 @@ static void test_normalize(void)
 	CHECK(path_normalize("a/b", 3, out, 3) == -ENAMETOOLONG);
 }
 
-static void test_open(void)
+static void open_stays_beneath_the_root(void)
 {
 	char dir[] = "/tmp/pxepath.XXXXXX";
 	char p[256];
@@ -92,7 +92,7 @@ static void test_open(void)
 
 int main(void)
 {
-	test_normalize();
-	test_open();
+	names_normalize_or_are_refused();
+	open_stays_beneath_the_root();
 	return check_done("path");
 }
