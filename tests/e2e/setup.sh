@@ -3,7 +3,7 @@
 #
 # - Debian packages: QEMU and the clients' firmware (iPXE ROMs, OVMF, AAVMF),
 #   the boot loaders (pxelinux, GRUB for x86_64 EFI), systemd-boot-efi's
-#   UKI stub and binutils' objcopy (IPv6 lab), a kernel and busybox
+#   UKI stub and objcopy for x86-64 and arm64 PE files (IPv6 lab), a kernel and busybox
 #   for the booted system, dnsmasq-base (the "corporate" DHCP server and the
 #   reference sidecar), iproute2, cpio, python3.
 # - The arm64 pieces that an x86 host cannot install: the arm64 kernel,
@@ -21,7 +21,7 @@ ARM64=$CACHE/arm64
 PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 ipxe-qemu
  pxelinux syslinux-common dnsmasq-base busybox-static linux-image-amd64
  grub-efi-amd64-bin grub-common iproute2 cpio gzip python3 kmod util-linux
- systemd-boot-efi binutils"
+ systemd-boot-efi binutils binutils-aarch64-linux-gnu"
 STUB_AA64=usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 
 say() { echo "e2e setup: $*"; }
