@@ -98,7 +98,8 @@ e2e6_sniff_start() {
 	ip netns exec "$NS_SW" python3 -u "$SNIFF6" capture pside pcorp pclient \
 		>"$L.dhcp6" 2>"$L.dhcp6-err" &
 	SNIFF_PID=$!
-	wait_until 10 grep -q listening "$L.dhcp6-err" && return 0
+	# 30 s: python starts slowly on a loaded machine; a wait, not a sleep.
+	wait_until 30 grep -q listening "$L.dhcp6-err" && return 0
 	e2e_fail "the DHCPv6 sniffer did not start: $(cat "$L.dhcp6-err")"
 }
 
