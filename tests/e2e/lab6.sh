@@ -290,22 +290,43 @@ e2e6_test() {
 	e2e_say "$(cat "$L.verdict")"
 	E2E6_LOG=$L
 	[ "$E2E6_REFERENCE" = 0 ] && { e2e_say "IPv4 boot for the ratio skipped (E2E6_REFERENCE=0)"; return 0; }
-	E2E_CONF=$E2E_WORK/pxeproxyd4.conf
-	e2e6_conf "$E2E_CONF" -v4
-	_qa=$E2E_QEMU_ARGS
-	[ "$_mode" = http ] && E2E_QEMU_ARGS="$_qa -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n"
 	e2e_say "$_client, $_mode over IPv4 through pxeproxyd, the same UKI with the IPv4 init"
-	if ! e2e_boot "$_client" pxeproxyd; then
+	if ! e2e6_boot4 "$_client" "$_mode"; then
 		echo "WARNING: the IPv4 boot for the ratio failed: $E2E_WHY"
 		e2e_report_failure
-		E2E_QEMU_ARGS=$_qa
 		return 0
 	fi
-	E2E_QEMU_ARGS=$_qa
 	_ref=$E2E_SECS
 	_ratio=$(e2e_ratio "$_mine" "$_ref")
 	echo "ratio $_client $_mode: IPv6 ${_mine}s / IPv4 ${_ref}s = $_ratio"
+	e2e_over "$_ratio" || return 0
+	# As lab.sh: one slow boot on a shared machine proves little; both
+	# once more (the reference first), the best time of each judged.
+	e2e_say "over the limit ($E2E_MAX_RATIO): both once more"
+	e2e6_boot4 "$_client" "$_mode" && _ref=$(e2e_min "$_ref" "$E2E_SECS")
+	E2E_CONF=$E2E_WORK/pxeproxyd6.conf
+	e2e6_boot "$_client" pxeproxyd "$_mode" || {
+		echo "FAIL: $_client $_mode over IPv6 through pxeproxyd (second boot): $E2E_WHY"
+		e2e6_report_failure
+		exit 1
+	}
+	_mine=$(e2e_min "$_mine" "$E2E6_NET_SECS")
+	_ratio=$(e2e_ratio "$_mine" "$_ref")
+	echo "ratio $_client $_mode (best of two): IPv6 ${_mine}s / IPv4 ${_ref}s = $_ratio"
 	e2e_over "$_ratio" &&
 		e2e_fail "$_client $_mode: the IPv6 boot took $_ratio times as long as the IPv4 one (limit $E2E_MAX_RATIO)"
 	return 0
+}
+
+# e2e6_boot4 CLIENT MODE: the IPv4 boot of the same UKI (lab.sh's lab),
+# PXE first for MODE pxe, HTTP boot first (both PXE off) for http.
+e2e6_boot4() {
+	E2E_CONF=$E2E_WORK/pxeproxyd4.conf
+	[ -f "$E2E_CONF" ] || e2e6_conf "$E2E_CONF" -v4
+	_qa=$E2E_QEMU_ARGS
+	[ "$2" = http ] && E2E_QEMU_ARGS="$_qa -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n"
+	e2e_boot "$1" pxeproxyd
+	_rc=$?
+	E2E_QEMU_ARGS=$_qa
+	return $_rc
 }
