@@ -34,6 +34,7 @@
 # ratio).
 
 : "${E2E6_REFERENCE:=1}"
+E2E6_VARS=
 CORP6=2001:db8::1
 SIDE6=2001:db8::5
 CLIENT6=2001:db8::e2e/64
@@ -148,6 +149,50 @@ e2e6_reference_ready() {
 		netlab_listening "$NS_SIDE" tcp 80
 }
 
+# e2e6_vars CLIENT: sets E2E6_VARS to a variable store in which the
+# client's boot order starts with HTTP boot over IPv6.  No fw_cfg knob
+# switches off HTTP boot over IPv4 (OvmfPkg reads IPv4PXESupport and
+# IPv6PXESupport only), and on a network without IPv4 that attempt waits
+# some 60-90 s for DHCPv4 offers before the firmware tries IPv6; an
+# administrator of such a network puts HTTPv6 first in the boot manager.
+# Made once per firmware (cached beside the boot trees): the firmware
+# started in an empty lab creates its boot options and stops once it
+# tries the first; tests/tools/efivars.py moves "UEFI HTTPv6" to the
+# front of its BootOrder.
+e2e6_vars() {
+	case $1 in
+	uefi-x64) _fw="/usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd" ;;
+	*) _fw="/usr/share/AAVMF/AAVMF_CODE.fd /usr/share/AAVMF/AAVMF_VARS.fd" ;;
+	esac
+	E2E6_VARS=$E2E_CACHE/vars6/$1-http6-first.fd
+	mkdir -p "$E2E_CACHE/vars6"
+	# shellcheck disable=SC2086
+	_want=$( (ls -l $_fw; cat "$TOP_SRCDIR/tests/tools/efivars.py") | sha256sum)
+	exec 8>"$E2E_CACHE/vars6/lock"
+	flock 8	# parallel tests: one makes it, the others wait and reuse
+	if [ -f "$E2E6_VARS" ] && [ "$(cat "$E2E6_VARS.stamp" 2>/dev/null)" = "$_want" ]; then
+		exec 8>&-
+		return 0
+	fi
+	e2e_say "making $E2E6_VARS (HTTP boot over IPv6 first)"
+	L=$E2E_WORK/vars-$1
+	e2e6_lab_up
+	_qa=$E2E_QEMU_ARGS
+	E2E_QEMU_ARGS="$_qa $(e2e6_qemu_args http)"
+	E2E_VARS=
+	e2e_client_start "$1"
+	E2E_QEMU_ARGS=$_qa
+	wait_until 300 grep -a -q 'Start HTTP Boot over IPv4' "$L.serial" ||
+		e2e_fail "$1 never started HTTP boot over IPv4 in an empty lab: $(e2e_serial_text "$L.serial" | tail -n 3)"
+	e2e_lab_down
+	python3 "$TOP_SRCDIR/tests/tools/efivars.py" first "$L.vars" "UEFI HTTPv6" ||
+		e2e_fail "no HTTPv6 boot option in $1's variable store"
+	cp --sparse=always "$L.vars" "$E2E6_VARS.new"
+	mv "$E2E6_VARS.new" "$E2E6_VARS"
+	echo "$_want" >"$E2E6_VARS.stamp"
+	exec 8>&-
+}
+
 # Firmware knobs: IPv4 PXE off always; IPv6 PXE off for HTTP boot.
 e2e6_qemu_args() {
 	_a="-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n"
@@ -198,7 +243,10 @@ e2e6_boot() {
 	E2E_POLL=e2e6_mark
 	# lab.sh's events follow IPv4 packets; DHCPv6 is in $L.dhcp6.
 	: >"$L.dhcp"
+	E2E_VARS=
+	[ "$3" = http ] && E2E_VARS=$E2E6_VARS
 	e2e_client_start "$1"
+	E2E_VARS=
 	e2e_wait_result
 	E2E_QEMU_ARGS=$_qa E2E_POLL=$_poll
 	e2e_lab_down
@@ -277,6 +325,7 @@ e2e6_test() {
 	case $_client in uefi-x64) _tag=x64 ;; *) _tag=aa64 ;; esac
 	[ -f "$E2E_ROOT/uki-$_tag.efi" ] || e2e_fail "$E2E_ROOT/uki-$_tag.efi missing"
 	E2E6_FILE=uki-$_tag.efi
+	[ "$_mode" = http ] && e2e6_vars "$_client"
 	E2E_CONF=$E2E_WORK/pxeproxyd6.conf
 	e2e6_conf "$E2E_CONF" ""
 	e2e_say "$_client, $_mode over IPv6 through pxeproxyd ($E2E_CONF)"
