@@ -12,6 +12,12 @@
 #                                            http://SERVER4/payload.bin:
 #                                            the IPv4 boot the IPv6 one is
 #                                            timed against
+#   root/grubx64.efi root/grubaa64.efi       stock GRUB (Debian's modules,
+#   root/grub/grub.cfg                       contrib/pxeproxyd-mkgrub) with
+#   root/linux/{x86_64,arm64}/vmlinuz        (tftp,SERVER6)/grub as its
+#   root/linux/{x86_64,arm64}/initrd6.gz     prefix: grub.cfg by TFTP, the
+#                                            kernel and the IPv6 initrd by
+#                                            HTTP, all over IPv6
 #   root/payload.bin                         BOOT's payload (a hard link)
 #   payload.sha256
 # A UKI is systemd-boot-efi's stub with the kernel, the initrd and the
@@ -33,6 +39,7 @@
 # Rebuilt only when an input changed (OUT/stamp), under BOOT's lock.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${E2E_CACHE:-/var/tmp/pxeproxyd-e2e}
 ARM64=$CACHE/arm64
 SERVER6=2001:db8::5
@@ -61,7 +68,7 @@ command -v objcopy >/dev/null || die "objcopy missing: run tests/e2e/setup.sh"
 
 stamp() {
 	echo "server6 $SERVER6 addr6 $ADDR6 server4 $SERVER4"
-	cat "$0" "$BOOT/stamp" | sha256sum
+	cat "$0" "$BOOT/stamp" "$TOP/contrib/pxeproxyd-mkgrub" | sha256sum
 	ls -l "$STUB_X64" "$STUB_AA64" 2>/dev/null || true
 }
 
@@ -174,8 +181,11 @@ for a in x64:x86_64:ttyS0 aa64:arm64:ttyAMA0; do
 		echo "mkuki: no $dir kernel, stub or $ocp (tests/e2e/setup.sh): no uki-$tag" >&2
 		continue
 	fi
-	cat "$initrd" "$W/init.cpio.gz" >"$W/initrd6-$tag"
-	mkuki "$stub" "$ocp" "$odump" "$kernel" "$W/initrd6-$tag" \
+	mkdir -p "$NEW/root/linux/$dir"
+	cat "$initrd" "$W/init.cpio.gz" >"$NEW/root/linux/$dir/initrd6.gz"
+	ln "$kernel" "$NEW/root/linux/$dir/vmlinuz" 2>/dev/null ||
+		cp "$kernel" "$NEW/root/linux/$dir/vmlinuz"
+	mkuki "$stub" "$ocp" "$odump" "$kernel" "$NEW/root/linux/$dir/initrd6.gz" \
 		"console=$con $opts e2e.ip6=$ADDR6 e2e.payload=http://[$SERVER6]/payload.bin" \
 		"$NEW/root/uki-$tag.efi"
 	mkuki "$stub" "$ocp" "$odump" "$kernel" "$initrd" \
@@ -184,6 +194,27 @@ for a in x64:x86_64:ttyS0 aa64:arm64:ttyAMA0; do
 	built="$built uki-$tag"
 done
 [ -n "$built" ] || die "no UKI built"
+# Stock GRUB over IPv6: it takes its address from the firmware's PXE
+# (the real server's DHCPv6 reply) but no server from the proxy, so the
+# server is in its prefix, an IPv6 literal without brackets.
+arches=x86_64
+[ -d "$ARM64/usr/lib/grub/arm64-efi" ] && [ -d "$NEW/root/linux/arm64" ] && arches=all
+sh "$TOP/contrib/pxeproxyd-mkgrub" -s "$SERVER6" -a "$arches" \
+	-D "$ARM64/usr/lib/grub/arm64-efi" "$NEW/root" >/dev/null ||
+	die "pxeproxyd-mkgrub failed"
+mkdir -p "$NEW/root/grub"
+cat >"$NEW/root/grub/grub.cfg" <<EOF
+# The IPv6 lab: GRUB came by TFTP over IPv6; the kernel and initrd come by
+# HTTP over IPv6.
+set timeout=0
+set default=0
+if [ "\$grub_cpu" = arm64 ]; then set con=ttyAMA0; else set con=ttyS0; fi
+menuentry e2e6 {
+  echo "E2E-GRUB \$grub_cpu: kernel and initrd from http://[$SERVER6]/"
+  linux (http,$SERVER6)/linux/\$grub_cpu/vmlinuz console=\$con $opts e2e.ip6=$ADDR6 e2e.payload=http://[$SERVER6]/payload.bin
+  initrd (http,$SERVER6)/linux/\$grub_cpu/initrd6.gz
+}
+EOF
 ln "$BOOT/root/payload.bin" "$NEW/root/payload.bin" 2>/dev/null ||
 	cp "$BOOT/root/payload.bin" "$NEW/root/payload.bin"
 cp "$BOOT/payload.sha256" "$NEW/payload.sha256"

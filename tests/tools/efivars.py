@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Puts the boot options whose description starts with a text first in the
-BootOrder of an EDK2 (OVMF, AAVMF) variable store file.
+"""Puts the boot options whose descriptions start with given texts first,
+in that order, in the BootOrder of an EDK2 (OVMF, AAVMF) variable store.
 
-  efivars.py first VARS.fd "UEFI HTTPv6"
+  efivars.py first VARS.fd "UEFI PXEv6" "UEFI HTTPv6"
   efivars.py show VARS.fd
 
 Why: the firmware tries its network boot options in BootOrder (PXEv4,
@@ -65,7 +65,7 @@ def options(buf, order):
 
 def main():
     if len(sys.argv) < 3 or sys.argv[1] not in ("first", "show") or \
-            (sys.argv[1] == "first" and len(sys.argv) != 4):
+            (sys.argv[1] == "first" and len(sys.argv) < 4):
         raise SystemExit(__doc__.split("\n\n")[1])
     path = sys.argv[2]
     buf = bytearray(open(path, "rb").read())
@@ -75,10 +75,13 @@ def main():
         for n in order:
             print("Boot%04X %s" % (n, desc[n]))
         return 0
-    want = [n for n in order if desc[n].startswith(sys.argv[3])]
-    if not want:
-        raise SystemExit("efivars: no boot option starting with '%s' in %s" % (
-            sys.argv[3], ", ".join(desc[n] for n in order)))
+    want = []
+    for text in sys.argv[3:]:
+        found = [n for n in order if desc[n].startswith(text) and n not in want]
+        if not found:
+            raise SystemExit("efivars: no boot option starting with '%s' in %s" % (
+                text, ", ".join(desc[n] for n in order)))
+        want += found
     new = want + [n for n in order if n not in want]
     buf[off:off + 2 * len(new)] = struct.pack("<%dH" % len(new), *new)
     with open(path, "r+b") as f:
