@@ -342,7 +342,7 @@ e2e6_test() {
 		exit 1
 	fi
 	_mine=$E2E6_NET_SECS
-	e2e_say "$_client booted over IPv6 in ${E2E_SECS}s (${_mine}s without the firmware's IPv4 attempts: $(tr '\n' ' ' <"$L.marks")): payload sha256 intact"
+	e2e_say "$_client booted over IPv6 in ${E2E_SECS}s (${_mine}s without the firmware's earlier attempts; console marks: $(tr '\n' ' ' <"$L.marks")): payload sha256 intact"
 	e2e_say "$(cat "$L.verdict")"
 	E2E6_LOG=$L
 	[ "$E2E6_REFERENCE" = 0 ] && { e2e_say "IPv4 boot for the ratio skipped (E2E6_REFERENCE=0)"; return 0; }
