@@ -17,10 +17,11 @@
 # Clients: lab.sh's uefi-x64 (OVMF) and uefi-aa64 (AAVMF) machines, IPv4
 # PXE switched off through fw_cfg (opt/org.tianocore/IPv4PXESupport, read
 # by both firmware: OvmfPkg/Library/PxeBcPcdProducerLib is linked into
-# UefiPxeBcDxe by OvmfPkgX64.dsc and ArmVirtQemu.dsc), IPv6 PXE off too for
-# HTTP boot.  They load a Unified Kernel Image (tests/e2e/mkuki.sh) whose
-# Linux takes a static address in 2001:db8::/64, fetches the payload from
-# http://[2001:db8::5]/ and prints its digest.
+# UefiPxeBcDxe by OvmfPkgX64.dsc and ArmVirtQemu.dsc; seen in the lab: no
+# "Start PXE over IPv4" on either), for HTTP boot a boot order with IPv6
+# first (e2e6_vars).  They load a Unified Kernel Image (tests/e2e/mkuki.sh)
+# whose Linux takes a static address in 2001:db8::/64, fetches the payload
+# from http://[2001:db8::5]/ and prints its digest.
 #
 #   . tests/e2e/lab.sh; . tests/e2e/lab6.sh
 #   e2e6_test CLIENT MODE     the whole test, MODE = pxe | http: the IPv6
