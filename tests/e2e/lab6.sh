@@ -387,3 +387,24 @@ e2e6_boot4() {
 	E2E_QEMU_ARGS=$_qa
 	return $_rc
 }
+
+# e2e6_dnsmasq CLIENT MODE: the comparison, not a test: CLIENT's IPv6
+# boot (MODE pxe or http) with dnsmasq as the sidecar (e2e6_side_start);
+# prints what dnsmasq answered on the wire and what the firmware said.
+#   TOP_SRCDIR=$PWD E2E_TIMEOUT=240 sh -c '. tests/e2e/lab.sh;
+#       . tests/e2e/lab6.sh; e2e6_dnsmasq uefi-x64 pxe'
+e2e6_dnsmasq() {
+	e2e6_need "$1"
+	e2e6_mkuki
+	case $1 in uefi-x64) E2E6_FILE=uki-x64.efi ;; *) E2E6_FILE=uki-aa64.efi ;; esac
+	[ "$2" = http ] && e2e6_vars "$1"
+	if e2e6_boot "$1" dnsmasq "$2"; then
+		e2e_say "$1 booted through dnsmasq in ${E2E_SECS}s"
+	else
+		e2e_say "$1 did not boot through dnsmasq: $E2E_WHY"
+	fi
+	e2e_say "dnsmasq's answers on the wire:"
+	grep ' pside ' "$L.dhcp6" | cut -d' ' -f2- | sed 's/^/  /'
+	e2e_say "the firmware's console:"
+	grep -a -E 'Start |PXE-E|Error' "$L.console" | sed 's/^ */  /'
+}
