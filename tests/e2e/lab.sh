@@ -343,6 +343,9 @@ e2e_wait_result() {
 			break
 		fi
 		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+			# The result and the power-off can both fall between
+			# two turns of this loop: look once more.
+			grep -a -q -E 'E2E-RESULT' "$L.serial" && continue
 			E2E_WHY="the machine stopped without a result: $(tail -n 3 "$L.qemu")"
 			break
 		fi
