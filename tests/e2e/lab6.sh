@@ -48,6 +48,7 @@
 
 : "${E2E6_REFERENCE:=1}"
 : "${E2E6_MAX_RATIO:=1.6}"
+E2E6_MODE= E2E6_PXE_ERROR=
 E2E6_VARS=
 CORP6=2001:db8::1
 SIDE6=2001:db8::5
@@ -217,8 +218,14 @@ e2e6_qemu_args() {
 }
 
 # Called on every turn of the wait (E2E_POLL): the seconds since power-on
-# at which the firmware's console first named each network boot attempt.
+# at which the firmware's console first named each network boot attempt;
+# in a PXE boot, a PXE error ends the boot at once (the firmware would go
+# on to HTTP boot and hide it).
 e2e6_mark() {
+	if [ "$E2E6_MODE" = pxe ] && grep -a -q 'PXE-E[0-9]' "$L.serial"; then
+		E2E6_PXE_ERROR=$(e2e_serial_text "$L.serial" | grep -a -o 'PXE-E[0-9]*:.*' | head -n 1)
+		kill "$QEMU_PID" 2>/dev/null
+	fi
 	for _m in PXE4:'Start PXE over IPv4' PXE6:'Start PXE over IPv6' \
 		HTTP4:'Start HTTP Boot over IPv4' HTTP6:'Start HTTP Boot over IPv6'; do
 		grep -q "^${_m%%:*} " "$L.marks" 2>/dev/null && continue
@@ -244,7 +251,7 @@ e2e6_net_secs() {
 # e2e6_boot CLIENT KIND MODE: one IPv6 network boot.  Logs:
 # $E2E_WORK/v6-KIND-CLIENT-MODE.*
 e2e6_boot() {
-	E2E_KIND=$2 E2E6_MODE=$3 E2E_SECS= E2E_WHY= E2E6_NET_SECS=
+	E2E_KIND=$2 E2E6_MODE=$3 E2E_SECS= E2E_WHY= E2E6_NET_SECS= E2E6_PXE_ERROR=
 	L=$E2E_WORK/v6-$2-$1-$3
 	E2E_EV_SIDE=0 E2E_EV_DHCP=0 E2E_EV_SERIAL=0
 	: >"$L.marks"
@@ -273,7 +280,14 @@ e2e6_boot() {
 # IPv6 address, and (pxeproxyd only) the wire shows boot URLs and never an
 # address or status from the sidecar and an address from the server.
 e2e6_check_result() {
+	[ -n "$E2E6_PXE_ERROR" ] && E2E_WHY="PXE over IPv6 failed: $E2E6_PXE_ERROR"
 	[ -n "$E2E_WHY" ] && return 1
+	case $E2E6_MODE in
+	pxe) _how='NBP file downloaded successfully' ;;
+	*) _how="URI: http://\[$SIDE6\]/" ;;
+	esac
+	grep -a -q "$_how" "$L.console" ||
+		{ E2E_WHY="the firmware did not boot by $E2E6_MODE over IPv6 (no '$_how' on its console)"; return 1; }
 	_got=$(grep -a -o 'E2E-RESULT[^ ]* .*' "$L.console" | head -n 1)
 	case $_got in
 	*"sha256=$E2E_WANT"*) ;;
