@@ -37,6 +37,8 @@
 # Hooks for tests with other set-ups (set them after sourcing this file):
 #   E2E_CONF         pxeproxyd's config (default conf/pxeproxyd.conf)
 #   E2E_QEMU_ARGS    more QEMU arguments for the client
+#   E2E_VARS         the UEFI variable store the client starts from
+#                    (default the firmware package's empty one)
 #   E2E_SNIFF_PORTS  switch ports the sniffer watches ("pside pcorp")
 #   E2E_POLL         a command run on every turn of the wait for the result
 #   E2E_AT_END       a command run once the boot ended, lab still up
@@ -240,7 +242,7 @@ e2e_client_start() {
 		;;
 	uefi-x64)
 		E2E_MAC=52:54:00:e2:e0:02
-		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$L.vars"
+		cp "${E2E_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$L.vars"
 		# romfile= : OVMF's own virtio-net driver and PXE, not iPXE's.
 		set -- qemu-system-x86_64 -machine q35 -m 512 \
 			-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
@@ -249,7 +251,7 @@ e2e_client_start() {
 		;;
 	uefi-aa64)
 		E2E_MAC=52:54:00:e2:e0:03
-		cp --sparse=always /usr/share/AAVMF/AAVMF_VARS.fd "$L.vars"
+		cp --sparse=always "${E2E_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}" "$L.vars"
 		set -- qemu-system-aarch64 -machine virt -cpu cortex-a57 -m 768 \
 			-drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd \
 			-drive if=pflash,format=raw,file="$L.vars" $_net \
@@ -350,6 +352,9 @@ e2e_wait_result() {
 			break
 		fi
 		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+			# The result and the power-off can both fall between
+			# two turns of this loop: look once more.
+			grep -a -q -E 'E2E-RESULT' "$L.serial" && continue
 			E2E_WHY="the machine stopped without a result: $(tail -n 3 "$L.qemu")"
 			break
 		fi
