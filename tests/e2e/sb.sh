@@ -253,22 +253,40 @@ sb_check_result_nowire() {
 	return 0
 }
 
+sb_over() { awk -v r="$1" -v m="$SB_MAX_RATIO" 'BEGIN { exit !(r > m) }'; }
+
 sb_fail() {
 	echo "FAIL: $*"
 	e2e_report_failure
 	exit 1
 }
 
+# sb_net_secs: seconds from pxeproxyd's first offer to the end of the
+# boot just made.  The ratio compares these: the firmware with keys
+# enrolled spends a few seconds more before its first DHCP packet, which
+# is no part of the network boot; and the two boots run one after the
+# other, beside other tests (make check -j2), so only the part pxeproxyd
+# serves is compared, against SB_MAX_RATIO (1.5): a sanity bound on a
+# shared machine.  On a quiet one the whole boots compare at 0.86-1.00
+# (README, Secure Boot).
+: "${SB_MAX_RATIO:=1.5}"
+sb_net_secs() {
+	sb_phases | awk -v total="$E2E_SECS" '{
+		for (i = 1; i < NF; i += 2) if ($i == "offer") { printf "%.1f", total - $(i + 1); exit }
+		printf "%.1f", total }'
+}
+
 # sb_test CLIENT CHAIN PATH [WHERE]: boots CHAIN with Secure Boot on and
 # checks it; then (unless E2E_REFERENCE=0) with Secure Boot off, for the
-# time ratio (limit E2E_MAX_RATIO, best of two when over).
+# time ratio of the network boots (limit SB_MAX_RATIO, best of two when
+# over).
 sb_test() {
 	sb_setup "$@"
 	_what="$1 $2 chain by $3${4:+ (pxeproxyd on $4)}"
 	e2e_say "$_what, Secure Boot on, root $E2E_ROOT"
 	sb_boot "$1" on || sb_fail "$_what with Secure Boot on: $E2E_WHY"
-	_on=$E2E_SECS
-	e2e_say "booted with Secure Boot on in ${_on}s: payload sha256 intact, lease $E2E_LEASE"
+	_on=$(sb_net_secs)
+	e2e_say "booted with Secure Boot on in ${E2E_SECS}s (${_on}s from the offer): payload sha256 intact, lease $E2E_LEASE"
 	e2e_say "steps (s after power-on): $(sb_phases)"
 	e2e_say "$SB_STATE"
 	e2e_say "$(cat "$L.verdict")"
@@ -280,19 +298,19 @@ sb_test() {
 	fi
 	e2e_say "$_what, Secure Boot off (the same firmware code, no keys)"
 	sb_boot "$1" off || sb_fail "$_what with Secure Boot off: $E2E_WHY"
-	_off=$E2E_SECS
-	e2e_say "Secure Boot off: ${_off}s; steps: $(sb_phases)"
+	_off=$(sb_net_secs)
+	e2e_say "Secure Boot off: ${E2E_SECS}s (${_off}s from the offer); steps: $(sb_phases)"
 	_ratio=$(e2e_ratio "$_on" "$_off")
-	echo "ratio $_what: Secure Boot on ${_on}s / off ${_off}s = $_ratio"
-	if e2e_over "$_ratio"; then
-		e2e_say "over the limit ($E2E_MAX_RATIO): both once more"
-		sb_boot "$1" off && _off=$(e2e_min "$_off" "$E2E_SECS")
+	echo "ratio $_what, from the offer: Secure Boot on ${_on}s / off ${_off}s = $_ratio"
+	if sb_over "$_ratio"; then
+		e2e_say "over the limit ($SB_MAX_RATIO): both once more"
+		sb_boot "$1" off && _off=$(e2e_min "$_off" "$(sb_net_secs)")
 		sb_boot "$1" on || sb_fail "$_what with Secure Boot on (second boot): $E2E_WHY"
-		_on=$(e2e_min "$_on" "$E2E_SECS")
+		_on=$(e2e_min "$_on" "$(sb_net_secs)")
 		_ratio=$(e2e_ratio "$_on" "$_off")
-		echo "ratio $_what (best of two): Secure Boot on ${_on}s / off ${_off}s = $_ratio"
-		e2e_over "$_ratio" &&
-			e2e_fail "$_what: Secure Boot on took $_ratio times as long as off (limit $E2E_MAX_RATIO)"
+		echo "ratio $_what, from the offer (best of two): Secure Boot on ${_on}s / off ${_off}s = $_ratio"
+		sb_over "$_ratio" &&
+			e2e_fail "$_what: Secure Boot on took $_ratio times as long as off from the offer (limit $SB_MAX_RATIO)"
 	fi
 	return 0
 }
