@@ -23,7 +23,7 @@ enum client_stage {
 };
 
 struct client_file {
-	char proto[5];          /* "tftp" or "http" */
+	char proto[6];          /* "tftp", "http" or "https" */
 	char name[96];
 	uint64_t bytes;
 	uint32_t ms;

@@ -11,11 +11,14 @@
 #include "proxy.h"
 #include "status.h"
 #include "tftp.h"
+#include "tls.h"
 
 void ctx_close_modules(struct pxe_ctx *ctx)
 {
 	status_close(ctx);
 	http_close(ctx);
+	tls_free(ctx->tls);
+	ctx->tls = NULL;
 	tftp_close(ctx);
 	proxy_close(ctx);
 	netif_close(ctx);

@@ -16,6 +16,7 @@ struct proxy;
 struct status;
 struct tftp;
 struct http;
+struct tls;
 
 struct pxe_ctx {
 	struct ev_loop *loop;
@@ -32,6 +33,7 @@ struct pxe_ctx {
 	struct proxy *proxy;
 	struct tftp *tftp;
 	struct http *http;
+	struct tls *tls;                /* HTTPS certificate; NULL: no HTTPS */
 	struct clients *clients;        /* boot progress: /status, metrics */
 	struct status *status;
 
@@ -42,7 +44,7 @@ struct pxe_ctx {
 	struct stats stats;
 };
 
-/* Closes every module that is open (status, HTTP, TFTP, proxyDHCP,
+/* Closes every module that is open (status, HTTP, TLS, TFTP, proxyDHCP,
  * netlink), frees the client table and closes the root: the worker at
  * exit, the monitor right after the fork. */
 void ctx_close_modules(struct pxe_ctx *ctx);
