@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -66,6 +67,11 @@
 #define HTTP_STALL_LIMIT_MS (120 * 1000)
 /* A client that opens TLS and says nothing is a slowloris head. */
 #define HTTPS_HANDSHAKE_TIMEOUT HTTP_HEAD_TIMEOUT
+/* But one whose bytes wait unread in the socket is waiting for us (a burst
+ * of handshakes, each a private-key operation): it is given more time, in
+ * steps of HTTPS_HANDSHAKE_RECHECK, up to this long since the accept. */
+#define HTTPS_HANDSHAKE_MAX_MS (60 * 1000)
+#define HTTPS_HANDSHAKE_RECHECK 1.0
 /* Plaintext per TLS record (RFC 8446 5.1: 2^14); one record per write. */
 #define HTTPS_RECORD 16384
 /* Body bytes per wake-up over TLS: each record is encrypted here, so
@@ -674,12 +680,25 @@ static bool still_sending(struct conn *c, struct tcp_info *ti)
 	return ti->tcpi_bytes_acked > c->acked || ti->tcpi_retransmits > 0;
 }
 
+/* The client sent bytes we have not read yet. */
+static bool unread_input(int fd)
+{
+	int n = 0;
+
+	return ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
+
 static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct conn *c = w->data;
 	char peer[INET_ADDRSTRLEN];
 	struct tcp_info ti;
 
+	if (c->state == HANDSHAKE && unread_input(c->fd) &&
+	    now_ms() - c->start_ms < HTTPS_HANDSHAKE_MAX_MS) {
+		conn_timer(c, HTTPS_HANDSHAKE_RECHECK);
+		return;
+	}
 	/* A body that could still go on is not cut: without progress the
 	 * kernel gives up on its own after HTTP_STALL_LIMIT_MS, and the next
 	 * write fails. */
@@ -748,6 +767,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		c->file = -1;
 		c->peer = peer;
 		c->state = tls ? HANDSHAKE : READING;
+		c->start_ms = now_ms();
 		LIST_INSERT_HEAD(&h->conns, c, entry);
 		h->n_conns++;
 		ev_io_init(&c->io, on_conn, fd, EV_READ);
