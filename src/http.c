@@ -18,7 +18,7 @@
  * HTTPS: a second listener whose connections go through tls.c, the same
  * way in everything else (root, limits, the connection cap, logs, the
  * client table).  The TLS handshake must end within HTTPS_HANDSHAKE_TIMEOUT
- * of the accept.  OpenSSL may need the socket readable to write, or
+ * of the accept, unless the client's bytes wait for us.  OpenSSL may need the socket readable to write, or
  * writable to read: the watcher is armed for what the last call waits
  * for, and the state (not the event) says which call to make again.
  * Without kernel TLS a body is read with pread() into a buffer of one
