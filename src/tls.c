@@ -11,7 +11,8 @@
  * The server's choice wins (a client's order could pick DHE where ECDHE
  * is possible).  Renegotiation is off (a client could make the server do
  * a handshake's work at will).  There is no session cache, so memory stays
- * bounded; tickets still let a client resume.  Buffers of idle connections
+ * bounded; a ticket (one per TLS 1.3 connection) still lets a client
+ * resume.  Buffers of idle connections
  * are released.  Kernel TLS is asked for (SSL_OP_ENABLE_KTLS): where the
  * kernel has it, a body goes by SSL_sendfile.
  *
@@ -237,6 +238,10 @@ static SSL_CTX *ctx_from_pair(const struct tls_pair *p, char *err,
 			    SSL_OP_NO_RENEGOTIATION | SSL_OP_ENABLE_KTLS);
 	SSL_CTX_set_mode(sc, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_session_cache_mode(sc, SSL_SESS_CACHE_OFF);
+	/* TLS 1.3: one ticket, not OpenSSL's two (meant for browsers' parallel
+	 * connections): firmware never resumes, and each ticket costs every
+	 * handshake an encryption and a record. */
+	SSL_CTX_set_num_tickets(sc, 1);
 	if (use_chain(sc, p, err, errlen) < 0 ||
 	    use_key(sc, p, err, errlen) < 0) {
 		SSL_CTX_free(sc);
