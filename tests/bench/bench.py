@@ -673,10 +673,14 @@ class Bench:
                 d["cpu_s"] = cpu
                 d["cpu_ms_per_MB"] = cpu * 1e3 / max(d["MB"], 1e-9)
                 d["cpu_us_per_req"] = cpu * 1e6 / max(d["requests"], 1)
+                if not d["requests"]:
+                    # 64 downloads of 100 MiB at once may not end within
+                    # the run: no latency to speak of.
+                    d["p50_ms"] = d["p99_ms"] = None
                 runs.setdefault(server.name, {}).setdefault((key, conns), []).append(d)
                 log("  %-10s https %-5s %2d conn %9.0f req/s %8.1f MB/s  p99 %8.2f ms  "
                     "errors %d" % (server.name, key, conns, d["req_per_s"], d["MBps"],
-                                   d["p99_ms"], d["errors"]))
+                                   d["p99_ms"] or 0, d["errors"]))
             # New connections: a full handshake each (no resumption), the
             # certificate checked, one GET of the small file.
             cpu0 = lab.cpu_seconds()
