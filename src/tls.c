@@ -237,6 +237,9 @@ static SSL_CTX *ctx_from_pair(const struct tls_pair *p, char *err,
 	SSL_CTX_set_options(sc, SSL_OP_CIPHER_SERVER_PREFERENCE |
 			    SSL_OP_NO_RENEGOTIATION | SSL_OP_ENABLE_KTLS);
 	SSL_CTX_set_mode(sc, SSL_MODE_RELEASE_BUFFERS);
+	/* A record's header and body in one read(), not two; what is read
+	 * ahead is seen by tls_pending(). */
+	SSL_CTX_set_read_ahead(sc, 1);
 	SSL_CTX_set_session_cache_mode(sc, SSL_SESS_CACHE_OFF);
 	/* TLS 1.3: one ticket, not OpenSSL's two (meant for browsers' parallel
 	 * connections): firmware never resumes, and each ticket costs every
@@ -421,7 +424,7 @@ ssize_t tls_sendfile(SSL *s, int fd, off_t off, size_t len, bool *want_write)
 
 bool tls_pending(SSL *s)
 {
-	return SSL_pending(s) > 0;
+	return SSL_has_pending(s) == 1;
 }
 
 void tls_shutdown(SSL *s)

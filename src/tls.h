@@ -58,7 +58,8 @@ ssize_t tls_write(struct ssl_st *s, const void *buf, size_t len,
 bool tls_kernel_send(struct ssl_st *s);
 ssize_t tls_sendfile(struct ssl_st *s, int fd, off_t off, size_t len,
 		     bool *want_write);
-/* Decrypted bytes that wait in OpenSSL (the socket will not say so). */
+/* Bytes that wait in OpenSSL, decrypted or read ahead (the socket will
+ * not say so). */
 bool tls_pending(struct ssl_st *s);
 /* Sends close_notify before the end of an answer with Connection: close. */
 void tls_shutdown(struct ssl_st *s);
