@@ -5,12 +5,15 @@
 #   contrib/deps.sh only PACKAGE...   (those packages: tests/e2e/setup.sh)
 set -eu
 BUILD="build-essential autoconf automake pkg-config libev-dev libnl-3-dev
- libnl-route-3-dev libcap-ng-dev"
+ libnl-route-3-dev libcap-ng-dev libssl-dev"
 # Real peers for the integration tests: TFTP clients (tftp-hpa, busybox,
 # curl), DHCP clients (dhclient, udhcpc in busybox), a plain DHCP server
 # (dnsmasq), packet loss (nftables), the test tools (python3).
 TEST="tftp-hpa busybox-static curl dnsmasq-base isc-dhcp-client nftables
  iproute2 python3 procps clang chromium"
+# HTTPS: certificates and s_client (openssl), the CA for firmware
+# (efitools: cert-to-efi-sig-list, used by contrib/pxeproxyd-mkcert).
+TEST="$TEST openssl efitools"
 # Packaging: the .deb (dpkg-dev, debhelper, fakeroot, lintian), the man page
 # lint (groff, mandoc), the unit (systemd for
 # systemd-analyze verify; strace for its system call filter).

@@ -39,7 +39,7 @@ enum client_stall {
 #define CLIENT_STALL_SECS 60
 
 struct client_file {
-	char proto[5];          /* "tftp" or "http" */
+	char proto[6];          /* "tftp", "http" or "https" */
 	char name[96];
 	uint64_t bytes;
 	uint32_t ms;

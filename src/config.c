@@ -27,6 +27,10 @@
 #include "tftp_proto.h"
 #include "util.h"
 
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
 /* A file larger than this is surely not a config file. */
 #define CONF_MAX_FILE (1024 * 1024)
 
@@ -81,6 +85,13 @@ static const struct key keys[] = {
 	  RELOAD },
 	{ "http", "idle-timeout", K_UINT, OFF(http_idle_timeout_s), 1, 3600,
 	  RELOAD },
+	{ "https", "enable", K_BOOL, OFF(https_enable), 0, 0, RESTART },
+	{ "https", "listen", K_ADDR, OFF(https_addr), 0, 0, RESTART },
+	{ "https", "port", K_UINT, OFF(https_port), 1, 65535, RESTART },
+	/* Read again on SIGHUP (by the monitor, outside the chroot): a
+	 * renewed certificate needs no restart. */
+	{ "https", "certificate", K_STR, OFF(https_cert), 0, 0, RELOAD },
+	{ "https", "key", K_STR, OFF(https_key), 0, 0, RELOAD },
 	{ "status", "enable", K_BOOL, OFF(status_enable), 0, 0, RESTART },
 	{ "status", "listen", K_ADDR, OFF(status_addr), 0, 0, RESTART },
 	{ "status", "port", K_UINT, OFF(status_port), 1, 65535, RESTART },
@@ -176,7 +187,8 @@ int config_keep_restart_keys(struct config *c, const struct config *old,
 
 /* [arch] stays last: config_print() lists its entries after the loop. */
 static const char *const sections[] = { "", "dhcp", "dhcp6", "tftp", "http",
-					"status", "raspberry-pi", "arch" };
+					"https", "status", "raspberry-pi",
+					"arch" };
 
 struct config *config_defaults(void)
 {
@@ -204,6 +216,10 @@ struct config *config_defaults(void)
 	c->http_port = 80;
 	c->http_max_conns = 1000;
 	c->http_idle_timeout_s = 30;
+	c->https_addr.s_addr = htonl(INADDR_ANY);
+	c->https_port = 443;
+	c->https_cert = xstrdup(SYSCONFDIR "/pxeproxyd/tls/server.crt");
+	c->https_key = xstrdup(SYSCONFDIR "/pxeproxyd/tls/server.key");
 	/* Off the boot network by default: an operator's page. */
 	c->status_enable = true;
 	c->status_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -229,6 +245,8 @@ void config_free(struct config *c)
 	free(c->root);
 	free(c->user);
 	free(c->rpi_shared_dir);
+	free(c->https_cert);
+	free(c->https_key);
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		free(c->ifaces[i]);
 	for (unsigned i = 0; i < ARCH_CODES; i++)
@@ -494,8 +512,8 @@ static int parse_section(struct config *c, char *line, char *section,
 		if (!strcmp(name, sections[i]))
 			return strlcpy_chk(section, name, cap);
 	return fmt(err, errlen, "unknown section [%s] (known: dhcp, dhcp6, "
-		   "tftp, http, status, raspberry-pi, arch, rule NAME)", name),
-	       -1;
+		   "tftp, http, https, status, raspberry-pi, arch, rule NAME)",
+		   name), -1;
 }
 
 /* "52:54:00:12:34:56" exact, "52:54:00" or "52:54:00:*" a prefix. */

@@ -88,6 +88,15 @@ struct config {
 	unsigned http_max_conns;
 	unsigned http_idle_timeout_s;
 
+	/* The same files over TLS, on a listener of its own that shares
+	 * [http]'s limits and connection cap. */
+	bool https_enable;
+	struct in_addr https_addr;
+	unsigned https_port;
+	char *https_cert;      /* PEM: the server's certificate, then the
+				* intermediates */
+	char *https_key;       /* PEM private key, not readable by others */
+
 	bool status_enable;    /* /status, /status.json, /metrics */
 	struct in_addr status_addr;
 	unsigned status_port;

@@ -12,11 +12,14 @@
 #include "proxy6.h"
 #include "status.h"
 #include "tftp.h"
+#include "tls.h"
 
 void ctx_close_modules(struct pxe_ctx *ctx)
 {
 	status_close(ctx);
 	http_close(ctx);
+	tls_free(ctx->tls);
+	ctx->tls = NULL;
 	tftp_close(ctx);
 	proxy_close(ctx);
 	proxy6_close(ctx, ctx->proxy6);

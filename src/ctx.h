@@ -17,6 +17,7 @@ struct proxy6;
 struct status;
 struct tftp;
 struct http;
+struct tls;
 
 struct pxe_ctx {
 	struct ev_loop *loop;
@@ -34,6 +35,7 @@ struct pxe_ctx {
 	struct proxy6 *proxy6;          /* NULL: [dhcp6] off or no IPv6 */
 	struct tftp *tftp;
 	struct http *http;
+	struct tls *tls;                /* HTTPS certificate; NULL: no HTTPS */
 	struct clients *clients;        /* boot progress: /status, metrics */
 	struct status *status;
 
@@ -44,9 +46,9 @@ struct pxe_ctx {
 	struct stats stats;
 };
 
-/* Closes every module that is open (status, HTTP, TFTP, proxyDHCP and
- * proxy DHCPv6, netlink), frees the client table and closes the root: the worker at
- * exit, the monitor right after the fork. */
+/* Closes every module that is open (status, HTTP, TLS, TFTP, proxyDHCP
+ * and proxy DHCPv6, netlink), frees the client table and closes the root:
+ * the worker at exit, the monitor right after the fork. */
 void ctx_close_modules(struct pxe_ctx *ctx);
 
 #endif

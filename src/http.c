@@ -14,6 +14,16 @@
  * Policy: a directory (the root included) is 403, never a listing;
  * several ranges in one request get the whole file (RFC 9110 lets a
  * server ignore Range).
+ *
+ * HTTPS: a second listener whose connections go through tls.c, the same
+ * way in everything else (root, limits, the connection cap, logs, the
+ * client table).  The TLS handshake must end within HTTPS_HANDSHAKE_TIMEOUT
+ * of the accept, unless the client's bytes wait for us.  OpenSSL may need the socket readable to write, or
+ * writable to read: the watcher is armed for what the last call waits
+ * for, and the state (not the event) says which call to make again.
+ * Without kernel TLS a body is read with pread() into a buffer of one
+ * record per connection, after what is left of the head, and written by
+ * SSL_write, HTTPS_SLICE bytes per wake-up; with it, SSL_sendfile.
  */
 #include "autoconf.h"
 
@@ -26,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -39,6 +50,7 @@
 #include "log.h"
 #include "netaddr.h"
 #include "path.h"
+#include "tls.h"
 #include "util.h"
 
 #define HTTP_HEAD_TIMEOUT 10.0          /* seconds for a request head */
@@ -54,11 +66,23 @@
  * (TCP_USER_TIMEOUT).  It bounds how long a lossy link may stall a body
  * (see on_conn_timeout) and a vanished peer may hold its slot. */
 #define HTTP_STALL_LIMIT_MS (120 * 1000)
+/* A client that opens TLS and says nothing is a slowloris head. */
+#define HTTPS_HANDSHAKE_TIMEOUT HTTP_HEAD_TIMEOUT
+/* But one whose bytes wait unread in the socket is waiting for us (a burst
+ * of handshakes, each a private-key operation): it is given more time, in
+ * steps of HTTPS_HANDSHAKE_RECHECK, up to this long since the accept. */
+#define HTTPS_HANDSHAKE_MAX_MS (60 * 1000)
+#define HTTPS_HANDSHAKE_RECHECK 1.0
+/* Plaintext per TLS record (RFC 8446 5.1: 2^14); one record per write. */
+#define HTTPS_RECORD 16384
+/* Body bytes per wake-up over TLS: each record is encrypted here, so
+ * less than a plain slice, for the others' sake. */
+#define HTTPS_SLICE (16 * HTTPS_RECORD)
 
 /* LINGERING: the answer is sent and writing shut down; what the client
  * still sends is read and dropped, so that closing with unread input
  * (a reset) cannot destroy an error answer before the client reads it. */
-enum conn_state { READING, SENDING, LINGERING };
+enum conn_state { HANDSHAKE, READING, SENDING, LINGERING };
 
 struct conn {
 	struct http *srv;
@@ -89,16 +113,25 @@ struct conn {
 					 * when the idle timer was armed */
 	struct client_ref cref;
 	LIST_ENTRY(conn) entry;
+	/* TLS only (NULL: plain HTTP) */
+	struct ssl_st *ssl;
+	bool want_write;                /* what the last TLS call waits for */
+	bool ktls;                      /* bodies by SSL_sendfile */
+	size_t rec_len, rec_sent;       /* plaintext in rec[] to write */
+	uint64_t rec_body;              /* body bytes among them */
+	char rec[];                     /* HTTPS_RECORD bytes */
 };
 
 /* Two listeners, IPv4 and IPv6-only, rather than one dual-stack socket:
  * IPv4 peers stay plain IPv4 in the logs (no ::ffff:a.b.c.d). */
 struct http {
 	struct pxe_ctx *ctx;
-	int fd, fd6;                    /* fd6 -1: not listening on IPv6 */
+	int fd, fd6;                    /* plain HTTP; fd6 -1: no IPv6 */
 	ev_io io, io6;
+	int tls_fd;                     /* HTTPS (IPv4), or -1 */
+	ev_io tls_io;
 	LIST_HEAD(, conn) conns;
-	unsigned n_conns;
+	unsigned n_conns;               /* both kinds: one cap */
 };
 
 static void conn_timer(struct conn *c, double secs)
@@ -141,12 +174,18 @@ static void conn_free(struct conn *c)
 	finish_active(c, false);
 	ev_io_stop(loop, &c->io);
 	ev_timer_stop(loop, &c->timer);
+	tls_conn_free(c->ssl);
 	close(c->fd);
 	if (c->file >= 0)
 		close(c->file);
 	LIST_REMOVE(c, entry);
 	h->n_conns--;
 	free(c);
+}
+
+static const char *proto(const struct conn *c)
+{
+	return c->ssl ? "https" : "http";
 }
 
 static void access_log(struct conn *c)
@@ -159,7 +198,7 @@ static void access_log(struct conn *c)
 	ctx->stats.http_bytes += c->body_sent;
 	if (c->status >= 400)
 		ctx->stats.http_errors++;
-	log_client("http: %s %s %.*s %d %llu bytes %llu ms", peer,
+	log_client("%s: %s %s %.*s %d %llu bytes %llu ms", proto(c), peer,
 		   c->method, HTTP_LOG_PATH, c->path,
 		   c->status,
 		   (unsigned long long)c->body_sent,
@@ -298,7 +337,7 @@ static void answer_file(struct conn *c, const struct http_request *r)
 		c->counted_active = true;
 		ctx->stats.http_active++;
 		c->cref = clients_note_transfer(ctx, sockaddr_ip(&c->peer), 0,
-						"http", c->path);
+						proto(c), c->path);
 	}
 }
 
@@ -339,19 +378,27 @@ static bool answer(struct conn *c, size_t len)
 	memmove(c->in, c->in + len, c->in_len - len);
 	c->in_len -= len;
 	c->state = SENDING;
-	/* Most answers fit the socket buffer: send now, and watch for
-	 * writability only when something is left. */
+	/* Most answers fit the socket buffer: send now; send_some() watches
+	 * for what it waits for when something is left. */
 	if (c->inline_depth < HTTP_MAX_INLINE) {
 		c->inline_depth++;
 		if (!send_some(c))
 			return false;
 		c->inline_depth--;
-	}
-	if (c->state == SENDING) {
+	} else {
 		conn_watch(c, EV_WRITE);
-		sending_timer(c);
 	}
+	if (c->state == SENDING)
+		sending_timer(c);
 	return true;
+}
+
+/* Bytes OpenSSL has decrypted already wait there, not in the socket:
+ * without this the loop would not wake up for them. */
+static void read_pending(struct conn *c)
+{
+	if (c->ssl && tls_pending(c->ssl))
+		ev_feed_event(c->srv->ctx->loop, &c->io, EV_READ);
 }
 
 /* After a response: the next request, or close.  False when the
@@ -367,6 +414,8 @@ static bool response_done(struct conn *c)
 		c->file = -1;
 	}
 	if (!c->keep_alive) {
+		if (c->ssl)
+			tls_shutdown(c->ssl);
 		shutdown(c->fd, SHUT_WR);
 		c->state = LINGERING;
 		conn_watch(c, EV_READ);
@@ -379,12 +428,13 @@ static bool response_done(struct conn *c)
 		return answer(c, len);
 	conn_timer(c, c->in_len ? HTTP_HEAD_TIMEOUT
 				: c->srv->ctx->cfg->http_idle_timeout_s);
+	read_pending(c);
 	return true;
 }
 
-/* Sends what the socket takes of the response.  False when the
- * connection is gone. */
-static bool send_some(struct conn *c)
+/* Plain HTTP: the head by send(), the body by sendfile(), a slice at
+ * most.  0 when that went, else -errno (-EAGAIN: the socket is full). */
+static int send_plain(struct conn *c)
 {
 	size_t budget = HTTP_SLICE;
 	/* MSG_MORE: the head waits for the first body bytes and leaves in
@@ -392,50 +442,141 @@ static bool send_some(struct conn *c)
 	 * of a response is never held back for the client's delayed ACK. */
 	int more = c->left ? MSG_MORE : 0;
 
+	c->want_write = true;
 	while (c->out_sent < c->out_len) {
 		ssize_t n = send(c->fd, c->out + c->out_sent,
 				 c->out_len - c->out_sent, MSG_NOSIGNAL | more);
 
-		if (n < 0 && errno == EAGAIN)
-			return true;
-		if (n <= 0) {
-			conn_free(c);
-			return false;
-		}
+		if (n <= 0)
+			return n < 0 ? -errno : -EPIPE;
 		c->out_sent += (size_t)n;
 	}
 	while (c->left && budget) {
 		ssize_t n = sendfile(c->fd, c->file, &c->off,
 				     MIN(c->left, (uint64_t)budget));
 
-		if (n < 0 && errno == EAGAIN)
-			return true;
-		if (n <= 0) {
-			/* The file shrank, or the client went away. */
-			conn_free(c);
-			return false;
-		}
+		if (n <= 0)     /* the client went away, or the file shrank */
+			return n < 0 ? -errno : -EIO;
 		c->left -= (uint64_t)n;
 		c->body_sent += (uint64_t)n;
 		budget -= (size_t)n;
 	}
-	if (c->left)
-		return true;            /* more next time: others' turn */
+	return 0;
+}
+
+/* TLS: the next record's plaintext: what is left of the head, then body
+ * bytes from the file (unless the kernel encrypts: SSL_sendfile). */
+static int fill_record(struct conn *c)
+{
+	size_t head = MIN(c->out_len - c->out_sent, (size_t)HTTPS_RECORD);
+
+	memcpy(c->rec, c->out + c->out_sent, head);
+	c->out_sent += head;
+	c->rec_len = head;
+	c->rec_sent = 0;
+	c->rec_body = 0;
+	while (!c->ktls && c->left && c->rec_len < HTTPS_RECORD) {
+		ssize_t n = pread(c->file, c->rec + c->rec_len,
+				  MIN(c->left, (uint64_t)(HTTPS_RECORD -
+							  c->rec_len)),
+				  c->off);
+
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;   /* the file shrank */
+		c->off += n;
+		c->left -= (uint64_t)n;
+		c->rec_len += (size_t)n;
+		c->rec_body += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* TLS: records written from rec[], HTTPS_SLICE bytes at most; a record
+ * OpenSSL could not write is offered again as it was (its rule). */
+static int send_tls(struct conn *c)
+{
+	size_t budget = HTTPS_SLICE;
+	ssize_t n;
+	int r;
+
+	while (c->rec_sent < c->rec_len || c->out_sent < c->out_len ||
+	       (c->left && !c->ktls)) {
+		if (c->rec_sent == c->rec_len) {
+			if (!budget)
+				return 0;
+			if ((r = fill_record(c)) < 0)
+				return r;
+		}
+		n = tls_write(c->ssl, c->rec + c->rec_sent,
+			      c->rec_len - c->rec_sent, &c->want_write);
+		if (n < 0)
+			return (int)n;
+		c->rec_sent += (size_t)n;
+		budget -= MIN(budget, (size_t)n);
+		if (c->rec_sent == c->rec_len)
+			c->body_sent += c->rec_body;
+	}
+	while (c->left && budget) {
+		n = tls_sendfile(c->ssl, c->file, c->off,
+				 MIN(c->left, (uint64_t)budget),
+				 &c->want_write);
+		if (n < 0)
+			return (int)n;
+		c->off += n;
+		c->left -= (uint64_t)n;
+		c->body_sent += (uint64_t)n;
+		budget -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Sends what the socket takes of the response.  False when the
+ * connection is gone. */
+static bool send_some(struct conn *c)
+{
+	int r = c->ssl ? send_tls(c) : send_plain(c);
+
+	if (r == -EAGAIN || r == -EINTR) {
+		conn_watch(c, c->want_write ? EV_WRITE : EV_READ);
+		return true;
+	}
+	if (r < 0) {
+		conn_free(c);
+		return false;
+	}
+	if (c->left || c->out_sent < c->out_len || c->rec_sent < c->rec_len) {
+		conn_watch(c, EV_WRITE);        /* more next time: others' turn */
+		return true;
+	}
 	return response_done(c);
+}
+
+/* recv(), or its TLS counterpart. */
+static ssize_t conn_recv(struct conn *c, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (c->ssl)
+		return tls_read(c->ssl, buf, len, &c->want_write);
+	c->want_write = false;
+	n = recv(c->fd, buf, len, 0);
+	return n < 0 ? -errno : n;
 }
 
 static void read_some(struct conn *c)
 {
 	size_t len;
-	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len,
-			 0);
+	ssize_t n = conn_recv(c, c->in + c->in_len, sizeof(c->in) - c->in_len);
 
-	if (n < 0 && errno == EAGAIN)
+	if (n == -EAGAIN || n == -EINTR) {
+		conn_watch(c, c->want_write ? EV_WRITE : EV_READ);
 		return;
+	}
 	if (n <= 0) {
 		conn_free(c);
 		return;
 	}
+	conn_watch(c, EV_READ);         /* after a TLS call that wanted out */
 	if (c->in_len == 0)
 		conn_timer(c, HTTP_HEAD_TIMEOUT);
 	c->in_len += (size_t)n;
@@ -452,7 +593,39 @@ static void read_some(struct conn *c)
 		c->in_len = 0;
 		c->state = SENDING;
 		conn_watch(c, EV_WRITE);
+		return;
 	}
+	read_pending(c);
+}
+
+static void handshake(struct conn *c)
+{
+	struct pxe_ctx *ctx = c->srv->ctx;
+	char peer[SOCKADDR_STR_MAX], why[256];
+	int r = tls_accept(c->ssl, &c->want_write);
+
+	if (r == -EAGAIN || r == -EINTR) {
+		conn_watch(c, c->want_write ? EV_WRITE : EV_READ);
+		return;
+	}
+	sockaddr_str(peer, &c->peer);
+	if (r < 0) {
+		ctx->stats.tls_failed++;
+		log_debug_rl("https: %s: TLS handshake failed: %s", peer,
+			     r == -EPROTO ? tls_error(why, sizeof(why))
+					  : strerror(-r));
+		conn_free(c);
+		return;
+	}
+	ctx->stats.tls_handshakes++;
+	c->ktls = tls_kernel_send(c->ssl);
+	log_debug_rl("https: %s: %s%s", peer,
+		     tls_conn_desc(c->ssl, why, sizeof(why)),
+		     c->ktls ? ", kernel TLS" : "");
+	c->state = READING;
+	conn_watch(c, EV_READ);
+	conn_timer(c, ctx->cfg->http_idle_timeout_s);
+	read_pending(c);
 }
 
 static void drain(struct conn *c)
@@ -468,7 +641,9 @@ static void on_conn(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct conn *c = w->data;
 
-	if (c->state == LINGERING)
+	if (c->state == HANDSHAKE)
+		handshake(c);
+	else if (c->state == LINGERING)
 		drain(c);
 	else if (c->state == READING)
 		read_some(c);
@@ -507,12 +682,25 @@ static bool still_sending(struct conn *c, struct tcp_info *ti)
 	return ti->tcpi_bytes_acked > c->acked || ti->tcpi_retransmits > 0;
 }
 
+/* The client sent bytes we have not read yet. */
+static bool unread_input(int fd)
+{
+	int n = 0;
+
+	return ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
+
 static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct conn *c = w->data;
 	char peer[SOCKADDR_STR_MAX];
 	struct tcp_info ti;
 
+	if (c->state == HANDSHAKE && unread_input(c->fd) &&
+	    now_ms() - c->start_ms < HTTPS_HANDSHAKE_MAX_MS) {
+		conn_timer(c, HTTPS_HANDSHAKE_RECHECK);
+		return;
+	}
 	/* A body that could still go on is not cut: without progress the
 	 * kernel gives up on its own after HTTP_STALL_LIMIT_MS, and the next
 	 * write fails. */
@@ -524,23 +712,27 @@ static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	if (c->state == LINGERING)
 		;       /* done with it either way */
 	else if (c->state == SENDING)
-		log_client("http: %s %s %.*s: client stopped reading "
+		log_client("%s: %s %s %.*s: client stopped reading "
 			   "after %llu bytes (nothing acknowledged in %u s, "
-			   "its window %u); closed", peer, c->method,
+			   "its window %u); closed", proto(c), peer, c->method,
 			   HTTP_LOG_PATH,
 			   c->path,
 			   (unsigned long long)c->body_sent,
 			   c->srv->ctx->cfg->http_idle_timeout_s,
 			   ti.tcpi_snd_wnd);
+	else if (c->state == HANDSHAKE)
+		log_debug_rl("https: %s: TLS handshake not complete in "
+			     "%.0f s; closed", peer, HTTPS_HANDSHAKE_TIMEOUT);
 	else if (c->in_len)
-		log_debug_rl("http: %s: request head not complete in "
-			     "%.0f s; closed", peer, HTTP_HEAD_TIMEOUT);
+		log_debug_rl("%s: %s: request head not complete in "
+			     "%.0f s; closed", proto(c), peer, HTTP_HEAD_TIMEOUT);
 	conn_free(c);
 }
 
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct http *h = w->data;
+	bool tls = w == &h->tls_io;
 	int one = 1;
 
 	for (int i = 0; i < 16; i++) {
@@ -554,10 +746,17 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		if (fd < 0)
 			return;
 		if (h->n_conns >= h->ctx->cfg->http_max_conns ||
-		    !(c = calloc(1, sizeof(*c)))) {
+		    !(c = calloc(1, sizeof(*c) + (tls ? HTTPS_RECORD : 0)))) {
 			log_warnx_rl("http: %u connections open ([http] "
 				     "max-connections): refusing %s",
 				     h->n_conns, sockaddr_str(shown, &peer));
+			close(fd);
+			continue;
+		}
+		if (tls && !(c->ssl = tls_conn_new(h->ctx->tls, fd))) {
+			log_warnx_rl("https: out of memory: refusing %s",
+				     sockaddr_str(shown, &peer));
+			free(c);
 			close(fd);
 			continue;
 		}
@@ -568,12 +767,14 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		c->fd = fd;
 		c->file = -1;
 		c->peer = peer;
-		c->state = READING;
+		c->state = tls ? HANDSHAKE : READING;
+		c->start_ms = now_ms();
 		LIST_INSERT_HEAD(&h->conns, c, entry);
 		h->n_conns++;
 		ev_io_init(&c->io, on_conn, fd, EV_READ);
 		ev_timer_init(&c->timer, on_conn_timeout,
-			      h->ctx->cfg->http_idle_timeout_s, 0);
+			      tls ? HTTPS_HANDSHAKE_TIMEOUT
+				  : h->ctx->cfg->http_idle_timeout_s, 0);
 		c->io.data = c->timer.data = c;
 		ev_io_start(loop, &c->io);
 		ev_timer_start(loop, &c->timer);
@@ -604,6 +805,21 @@ static int listen_on(const union sockaddr_inx *addr)
 	return fd;
 }
 
+/* The server every listener shares (one connection list, one cap). */
+static struct http *http_get(struct pxe_ctx *ctx)
+{
+	struct http *h = ctx->http;
+
+	if (h)
+		return h;
+	h = xcalloc(1, sizeof(*h));
+	h->ctx = ctx;
+	h->fd = h->fd6 = h->tls_fd = -1;
+	LIST_INIT(&h->conns);
+	ctx->http = h;
+	return h;
+}
+
 int http_open(struct pxe_ctx *ctx)
 {
 	const struct config *cfg = ctx->cfg;
@@ -628,25 +844,47 @@ int http_open(struct pxe_ctx *ctx)
 		close(fd);
 		return fd6;
 	}
-	h = xcalloc(1, sizeof(*h));
-	h->ctx = ctx;
+	h = http_get(ctx);
 	h->fd = fd;
 	h->fd6 = fd6 < 0 ? -1 : fd6;
-	LIST_INIT(&h->conns);
 	ev_io_init(&h->io, on_accept, fd, EV_READ);
-	ev_io_init(&h->io6, on_accept, h->fd6, EV_READ);
-	h->io.data = h->io6.data = h;
-	ctx->http = h;
+	h->io.data = h;
+	if (h->fd6 >= 0) {
+		ev_io_init(&h->io6, on_accept, h->fd6, EV_READ);
+		h->io6.data = h;
+	}
+	return 0;
+}
+
+int https_open(struct pxe_ctx *ctx)
+{
+	union sockaddr_inx a4 = { .in = { .sin_family = AF_INET } };
+	struct http *h;
+	int fd;
+
+	a4.in.sin_addr = ctx->cfg->https_addr;
+	a4.in.sin_port = htons((uint16_t)ctx->cfg->https_port);
+	if ((fd = listen_on(&a4)) < 0)
+		return fd;
+	h = http_get(ctx);
+	h->tls_fd = fd;
+	ev_io_init(&h->tls_io, on_accept, fd, EV_READ);
+	h->tls_io.data = h;
 	return 0;
 }
 
 void http_start(struct pxe_ctx *ctx)
 {
-	if (!ctx->http)
+	struct http *h = ctx->http;
+
+	if (!h)
 		return;
-	ev_io_start(ctx->loop, &ctx->http->io);
-	if (ctx->http->fd6 >= 0)
-		ev_io_start(ctx->loop, &ctx->http->io6);
+	if (h->fd >= 0)
+		ev_io_start(ctx->loop, &h->io);
+	if (h->fd6 >= 0)
+		ev_io_start(ctx->loop, &h->io6);
+	if (h->tls_fd >= 0)
+		ev_io_start(ctx->loop, &h->tls_io);
 }
 
 void http_close(struct pxe_ctx *ctx)
@@ -659,9 +897,13 @@ void http_close(struct pxe_ctx *ctx)
 		conn_free(LIST_FIRST(&h->conns));
 	ev_io_stop(ctx->loop, &h->io);
 	ev_io_stop(ctx->loop, &h->io6);
-	close(h->fd);
+	ev_io_stop(ctx->loop, &h->tls_io);
+	if (h->fd >= 0)
+		close(h->fd);
 	if (h->fd6 >= 0)
 		close(h->fd6);
+	if (h->tls_fd >= 0)
+		close(h->tls_fd);
 	free(h);
 	ctx->http = NULL;
 }

@@ -30,6 +30,7 @@
 #include "reload.h"
 #include "status.h"
 #include "tftp.h"
+#include "tls.h"
 #include "util.h"
 
 #ifndef SYSCONFDIR
@@ -200,6 +201,35 @@ static void open_sockets(struct pxe_ctx *ctx)
 		      err == -EACCES ? " (needs root or CAP_NET_BIND_SERVICE)"
 				     : "");
 	}
+	if (c->https_enable && (err = https_open(ctx)) < 0) {
+		errno = -err;
+		fatal("cannot listen on TCP port %u for HTTPS%s", c->https_port,
+		      err == -EACCES ? " (needs root or CAP_NET_BIND_SERVICE)"
+				     : "");
+	}
+}
+
+/* The certificate and key, read while root and outside the chroot: the
+ * boot root is served to anyone and must not hold them. */
+static void load_tls(struct pxe_ctx *ctx)
+{
+	const struct config *c = ctx->cfg;
+	struct tls_pair p;
+	char err[1024];
+
+	if (!c->https_enable)
+		return;
+	if (tls_pair_read(c->https_cert, c->https_key, &p, err,
+			  sizeof(err)) < 0)
+		fatalx("[https] %s", err);
+	ctx->tls = tls_new(&p, err, sizeof(err));
+	tls_pair_clear(&p);
+	if (!ctx->tls)
+		fatalx("[https] certificate %s, key %s: %s", c->https_cert,
+		       c->https_key, err);
+	log_info("https: kernel TLS %s", tls_kernel_available()
+		 ? "available: bodies go by SSL_sendfile"
+		 : "not loaded (modprobe tls): OpenSSL encrypts the bodies");
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -212,9 +242,9 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 		/* Chrooted, the file is out of reach: the monitor reads it. */
 		if (ctx->monitor_fd >= 0)
 			monitor_request_reload(ctx);
-		else
-			reload_apply(ctx, reload_load(ctx, err, sizeof(err)),
-				     err);
+		else if (reload_apply(ctx, reload_load(ctx, err, sizeof(err)),
+				      err) == 0)
+			reload_tls_files(ctx);
 		return;
 	}
 	log_info("%s: exiting", strsignal(w->signum));
@@ -243,15 +273,15 @@ static void start_serving(struct pxe_ctx *ctx)
 		proxy6_start(ctx, ctx->proxy6);
 	if (ctx->cfg->tftp_enable)
 		tftp_start(ctx);
-	if (ctx->cfg->http_enable)
-		http_start(ctx);
+	http_start(ctx);
 	status_start(ctx);
 	clients_watch(ctx);
 	log_info("pxeproxyd %s ready: root %s; proxyDHCP %s, DHCPv6 %s, "
-		 "TFTP %s, HTTP %s", PACKAGE_VERSION, ctx->cfg->root,
+		 "TFTP %s, HTTP %s, HTTPS %s", PACKAGE_VERSION, ctx->cfg->root,
 		 ctx->proxy ? "on" : "off", ctx->proxy6 ? "on" : "off",
 		 ctx->cfg->tftp_enable ? "on" : "off",
-		 ctx->cfg->http_enable ? "on" : "off");
+		 ctx->cfg->http_enable ? "on" : "off",
+		 ctx->cfg->https_enable ? "on" : "off");
 	netif_log_served(ctx);
 	notify_send(ctx->notify_fd, "READY=1");
 }
@@ -312,6 +342,7 @@ int main(int argc, char **argv)
 	if (!ctx.loop)
 		fatalx("cannot start the event loop");
 	open_root(&ctx);
+	load_tls(&ctx);
 	open_sockets(&ctx);
 	/* Boot progress feeds the log, /metrics and /status alike: kept
 	 * whether or not the status page is served. */

@@ -6,7 +6,9 @@
  * monitor, with the same unprivileged user and no capabilities but the
  * real root directory, waits for SIGHUP (or a reload request byte from
  * the worker), reads the file and writes "<u32 length><text>" to the
- * worker.  The monitor reads nothing from the network and nothing from
+ * worker, then the HTTPS certificate chain and key the new config names
+ * in the same form (empty when there is no HTTPS, or they could not be
+ * read: the worker keeps the pair in use).  The monitor reads nothing from the network and nothing from
  * the worker but that one byte; when the worker exits, so does it, with
  * the worker's status.
  */
@@ -33,6 +35,7 @@
 #include "reload.h"
 #include "status.h"
 #include "tftp.h"
+#include "tls.h"
 #include "util.h"
 
 /* Matches the config parser's own limit. */
@@ -72,10 +75,46 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+static int send_blob(int fd, const void *buf, uint32_t len)
+{
+	if (write_all(fd, &len, sizeof(len)) < 0 ||
+	    write_all(fd, buf, len) < 0)
+		return -1;
+	return 0;
+}
+
+/* Monitor: the certificate and key the new config text names, read with
+ * the daemon user's rights; an empty pair when there is nothing to read
+ * or it cannot be read (said here, once). */
+static void read_tls_pair(struct pxe_ctx *ctx, const char *text,
+			  struct tls_pair *p)
+{
+	char err[1024];
+	struct config *c;
+
+	memset(p, 0, sizeof(*p));
+	/* [https] enable takes effect at restart only. */
+	if (!ctx->cfg->https_enable)
+		return;
+	c = reload_parse(ctx, text, err, sizeof(err));
+	if (!c)
+		return;         /* the worker refuses the config, and says why */
+	if (tls_pair_read(c->https_cert, c->https_key, p, err,
+			  sizeof(err)) < 0)
+		log_warnx("reload: https: %s; the certificate in use stays%s",
+			  err, strstr(err, "Permission denied")
+			  ? " (the key is read on reload by the daemon's user:"
+			    " chown root:GROUP, chmod 640, GROUP being that "
+			    "user's group)" : "");
+	config_free(c);
+}
+
 /* Monitor: read the file and send it; a file that cannot be read is
  * reported here and nothing is sent (the old config stays). */
-static void send_config(const char *path, int fd)
+static void send_config(struct pxe_ctx *ctx, int fd)
 {
+	const char *path = ctx->config_path;
+	struct tls_pair pair;
 	char *text = NULL;
 	uint32_t len = 0;
 	FILE *f;
@@ -98,9 +137,14 @@ static void send_config(const char *path, int fd)
 		}
 		len = (uint32_t)n;
 	}
-	if (write_all(fd, &len, sizeof(len)) < 0 ||
-	    write_all(fd, text, len) < 0)
+	if (text)
+		text[len] = '\0';
+	read_tls_pair(ctx, text ? text : "", &pair);
+	if (send_blob(fd, text, len) < 0 ||
+	    send_blob(fd, pair.cert, (uint32_t)pair.cert_len) < 0 ||
+	    send_blob(fd, pair.key, (uint32_t)pair.key_len) < 0)
 		log_warn("reload: writing to the worker");
+	tls_pair_clear(&pair);
 	free(text);
 }
 
@@ -148,14 +192,14 @@ static __attribute__((noreturn)) void run_monitor(struct pxe_ctx *ctx,
 			fatal("monitor: poll");
 		}
 		if ((pf[1].revents & POLLIN) && read(fd, &byte, 1) == 1)
-			send_config(ctx->config_path, fd);
+			send_config(ctx, fd);
 		else if (pf[1].revents & (POLLHUP | POLLERR | POLLIN))
 			break;          /* the worker closed its end: exiting */
 		if (!(pf[0].revents & POLLIN) ||
 		    read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGHUP)
-			send_config(ctx->config_path, fd);
+			send_config(ctx, fd);
 		else if (si.ssi_signo != SIGCHLD)
 			kill(worker, (int)si.ssi_signo);
 		else if (waitpid(worker, &st, WNOHANG) == worker)
@@ -189,23 +233,39 @@ void monitor_split(struct pxe_ctx *ctx)
 	ctx->monitor_fd = sv[1];
 }
 
+/* One "<u32 length><bytes>" of at most max bytes, NUL-terminated. */
+static int read_blob(int fd, uint32_t max, char **buf, size_t *len)
+{
+	uint32_t n;
+
+	*buf = NULL;
+	/* The monitor writes each message whole and at once: blocking
+	 * reads of it are short. */
+	if (read_all(fd, &n, sizeof(n)) < 0 || n > max ||
+	    !(*buf = calloc(1, (size_t)n + 1)))
+		return -1;
+	if (read_all(fd, *buf, n) < 0) {
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	*len = n;
+	return 0;
+}
+
 static void on_monitor(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct pxe_ctx *ctx = w->data;
+	struct tls_pair pair = { 0 };
+	char *text = NULL;
 	char err[1024];
-	uint32_t len;
-	char *text;
+	size_t len = 0;
 
-	/* The monitor writes each message whole and at once: blocking
-	 * reads of it are short. */
-	if (read_all(w->fd, &len, sizeof(len)) < 0 || len > MONITOR_MAX_TEXT ||
-	    !(text = calloc(1, (size_t)len + 1))) {
-		log_warnx("monitor process gone: exiting");
-		ev_break(loop, EVBREAK_ALL);
-		return;
-	}
-	if (read_all(w->fd, text, len) < 0) {
+	if (read_blob(w->fd, MONITOR_MAX_TEXT, &text, &len) < 0 ||
+	    read_blob(w->fd, TLS_MAX_PEM, &pair.cert, &pair.cert_len) < 0 ||
+	    read_blob(w->fd, TLS_MAX_PEM, &pair.key, &pair.key_len) < 0) {
 		free(text);
+		tls_pair_clear(&pair);
 		log_warnx("monitor process gone: exiting");
 		ev_break(loop, EVBREAK_ALL);
 		return;
@@ -215,8 +275,10 @@ static void on_monitor(struct ev_loop *loop, ev_io *w, int revents)
 	} else {
 		struct config *c = reload_parse(ctx, text, err, sizeof(err));
 
-		reload_apply(ctx, c, err);
+		if (reload_apply(ctx, c, err) == 0)
+			reload_tls(ctx, &pair);
 	}
+	tls_pair_clear(&pair);
 	free(text);
 }
 

@@ -10,6 +10,7 @@
 #include "netif.h"
 #include "proxy6.h"
 #include "reload.h"
+#include "tls.h"
 #include "util.h"
 
 static struct config *with_overrides(struct pxe_ctx *ctx, struct config *c,
@@ -42,13 +43,13 @@ struct config *reload_parse(struct pxe_ctx *ctx, const char *text, char *err,
 	return with_overrides(ctx, c, err, errlen);
 }
 
-void reload_apply(struct pxe_ctx *ctx, struct config *c, const char *err)
+int reload_apply(struct pxe_ctx *ctx, struct config *c, const char *err)
 {
 	char kept[256];
 
 	if (!c) {
 		log_warnx("reload refused, old config stays in force: %s", err);
-		return;
+		return -1;
 	}
 
 	if (config_keep_restart_keys(c, ctx->cfg, kept, sizeof(kept)) > 0)
@@ -61,4 +62,41 @@ void reload_apply(struct pxe_ctx *ctx, struct config *c, const char *err)
 	netif_log_served(ctx);
 	/* Interfaces newly selected get DHCPv6's multicast too. */
 	proxy6_join_selected(ctx);
+	return 0;
+}
+
+void reload_tls(struct pxe_ctx *ctx, const struct tls_pair *p)
+{
+	char err[1024];
+
+	if (!ctx->tls)
+		return;         /* no HTTPS */
+	if (!p->cert_len || !p->key_len)
+		log_warnx("reload: https: no new certificate and key to load; "
+			  "the pair in use stays");
+	else if (tls_renew(ctx->tls, p, err, sizeof(err)) < 0)
+		log_warnx("reload: https: certificate %s and key %s refused, "
+			  "the pair in use stays: %s", ctx->cfg->https_cert,
+			  ctx->cfg->https_key, err);
+	else
+		log_info("https: certificate and key loaded from %s and %s "
+			 "for new connections", ctx->cfg->https_cert,
+			 ctx->cfg->https_key);
+}
+
+void reload_tls_files(struct pxe_ctx *ctx)
+{
+	struct tls_pair p;
+	char err[1024];
+
+	if (!ctx->tls)
+		return;
+	if (tls_pair_read(ctx->cfg->https_cert, ctx->cfg->https_key, &p, err,
+			  sizeof(err)) < 0) {
+		log_warnx("reload: https: %s; the certificate in use stays",
+			  err);
+		return;
+	}
+	reload_tls(ctx, &p);
+	tls_pair_clear(&p);
 }

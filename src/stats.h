@@ -32,6 +32,8 @@ struct stats {
 	uint64_t http_requests;
 	uint64_t http_bytes;
 	uint64_t http_errors;           /* 4xx and 5xx answers */
+	uint64_t tls_handshakes;        /* HTTPS: completed */
+	uint64_t tls_failed;            /* HTTPS: failed (not timed out) */
 	/* gauges */
 	uint32_t tftp_active;
 	uint32_t http_active;

@@ -105,6 +105,13 @@ void status_metrics(const struct pxe_ctx *ctx, FILE *out)
 		(unsigned long long)s->http_bytes, s->tftp_active,
 		s->http_active, clients_stalled(ctx->clients, STALL_OFFERED),
 		clients_stalled(ctx->clients, STALL_LOADER));
+	fprintf(out, "# HELP pxeproxyd_tls_handshakes_total HTTPS handshakes "
+		"(failed: a TLS error, not a timeout).\n"
+		"# TYPE pxeproxyd_tls_handshakes_total counter\n"
+		"pxeproxyd_tls_handshakes_total{result=\"ok\"} %llu\n"
+		"pxeproxyd_tls_handshakes_total{result=\"failed\"} %llu\n",
+		(unsigned long long)s->tls_handshakes,
+		(unsigned long long)s->tls_failed);
 }
 
 void status_json(const struct pxe_ctx *ctx, FILE *out)

@@ -219,3 +219,22 @@ mkroot() {
 	mkdir -p "$(dirname "$ROOT/$1")"
 	head -c "$2" /dev/urandom >"$ROOT/$1"
 }
+
+# tls_certs DIR: a CA and a server certificate for $SRV_IP in DIR
+# (contrib/pxeproxyd-mkcert), the key readable by the daemon user's group;
+# HTTPS_CONF: the [https] section that serves them.
+tls_certs() {
+	need openssl
+	sh "$TOP_SRCDIR/contrib/pxeproxyd-mkcert" -d "$1" \
+		-g "$(id -gn "${DAEMON_USER:-nobody}")" $SRV_IP >"$TMP/mkcert.log" 2>&1 ||
+		fail "pxeproxyd-mkcert: $(cat "$TMP/mkcert.log")"
+	HTTPS_CONF=$(printf '[https]\nenable = yes\ncertificate = %s/server.crt\nkey = %s/server.key\n' "$1" "$1")
+}
+
+# cert_fp HOST:PORT [OPENSSL ARGS...]: the SHA-256 fingerprint of the
+# certificate a new TLS connection from cli is given.
+cert_fp() {
+	_a=$1; shift
+	in_cli openssl s_client -connect "$_a" "$@" </dev/null 2>/dev/null |
+		openssl x509 -noout -fingerprint -sha256 2>/dev/null | cut -d= -f2
+}

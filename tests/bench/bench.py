@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """The benchmark behind tests/bench/run: pxeproxyd against dnsmasq (proxyDHCP
-and TFTP), tftpd-hpa (TFTP) and nginx (HTTP), each server alone in a fresh
+and TFTP), tftpd-hpa (TFTP) and nginx (HTTP, HTTPS), each server alone in a fresh
 pair of network namespaces, all serving the same files from one root.
 
 Run through tests/bench/run, which installs the peers, builds pxeproxyd and
 the load generator (pxebench.c) and passes their paths here:
 
-  bench.py --pxeproxyd BIN --pxebench BIN --work DIR [--quick]
+  bench.py --pxeproxyd BIN --pxebench BIN --tlshs BIN --work DIR [--quick]
            [--markdown FILE] [--json FILE] [SECTION ...]
 
-SECTIONs: dhcp tftp http mem scale (default: all).  Prints the raw figures
+SECTIONs: dhcp tftp http https mem scale (default: all).  Prints the raw figures
 per server and a ratio table (pxeproxyd / peer) per section.
 """
 import argparse, datetime, hashlib, json, os, platform, re, signal, statistics
@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 SRV_IP, CLI_IP = "192.0.2.10", "192.0.2.20"
 SRV_IP6, CLI_IP6 = "2001:db8::10", "2001:db8::20"
-SECTIONS = ["dhcp", "tftp", "http", "mem", "scale"]
+SECTIONS = ["dhcp", "tftp", "http", "https", "mem", "scale"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PREFIX = os.environ.get("BENCH_PREFIX", "pxb%d" % os.getpid())
 
@@ -29,13 +29,19 @@ FULL = dict(rounds=5, dhcp_count=100000, dhcp_single=5000, dhcp_window=64,
             tftp_size=30 << 20, tftp_clients=50, tftp_multi_rounds=3,
             http_small=1024, http_big=100 << 20, wrk_seconds=4, http_rounds=3,
             load_tftp=1 << 20, load_http=4 << 20, scale=[10, 100, 500],
-            mem_clients=500)
+            mem_clients=500, hs_conns=32)
 QUICK = dict(rounds=1, dhcp_count=20000, dhcp_single=1000, dhcp_window=64,
              tftp_size=4 << 20, tftp_clients=10, tftp_multi_rounds=1,
              http_small=1024, http_big=10 << 20, wrk_seconds=2, http_rounds=1,
              load_tftp=256 << 10, load_http=512 << 10, scale=[10, 50],
-             mem_clients=50)
+             mem_clients=50, hs_conns=32)
 TFTP_LINES = [(512, 1), (1468, 1), (8192, 1), (1468, 16)]
+# pxeproxyd's TLS 1.2 list (src/tls.c), given to nginx too.
+TLS12_CIPHERS = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                 "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                 "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                 "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"
+                 "DHE-RSA-CHACHA20-POLY1305")
 
 
 def log(msg):
@@ -296,7 +302,8 @@ class Pxeproxyd(Server):
     name = "pxeproxyd"
 
     def start(self, lab, section):
-        conf = os.path.join(self.b.work, "pxeproxyd.conf")
+        conf = os.path.join(self.b.work, "pxeproxyd-https.conf" if section == "https"
+                            else "pxeproxyd.conf")
         lf = self.logfile(lab)
         p = lab.start([self.b.pxeproxyd, "-f", "-c", conf, "-r", self.b.root,
                        "-i", "eth0"], lf)
@@ -352,6 +359,22 @@ class Nginx(Server):
         os.makedirs(d, exist_ok=True)
         lf = self.logfile(lab)
         conf = os.path.join(d, "nginx.conf")
+        # HTTPS: the same certificate, protocols and TLS 1.2 suites as
+        # pxeproxyd, the server's order (as pxeproxyd), Debian's stock
+        # session settings (tickets on, no shared cache).
+        tls = ""
+        if section == "https":
+            tls = """
+    server {
+        listen %(ip)s:443 ssl;
+        root %(root)s;
+        ssl_certificate %(crt)s;
+        ssl_certificate_key %(key)s;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_ciphers %(ciphers)s;
+        ssl_prefer_server_ciphers on;
+    }""" % dict(ip=SRV_IP, root=self.b.root, crt=self.b.tls_crt, key=self.b.tls_key,
+               ciphers=TLS12_CIPHERS)
         # Debian's stock settings where they matter (workers per core,
         # sendfile, tcp_nopush, keep-alive), no access log, our root.
         open(conf, "w").write("""\
@@ -376,9 +399,9 @@ http {
     server {
         listen %(ip)s:80;
         root %(root)s;
-    }
+    }%(tls)s
 }
-""" % dict(d=d, lf=lf, ip=SRV_IP, root=self.b.root))
+""" % dict(d=d, lf=lf, ip=SRV_IP, root=self.b.root, tls=tls))
         p = lab.start(["nginx", "-e", lf, "-p", d, "-c", conf], lf)
         for _ in range(50):
             if os.path.exists(os.path.join(d, "nginx.pid")):
@@ -416,6 +439,7 @@ class Bench:
         self.root = os.path.join(a.work, "root")
         self.pxeproxyd = a.pxeproxyd
         self.pxebench = a.pxebench
+        self.tlshs = a.tlshs
         self.results = {}       # section -> server -> line -> dict
         self.mem = []           # (server, section, idle, peak)
 
@@ -452,6 +476,18 @@ class Bench:
         open(os.path.join(self.work, "pxeproxyd.conf"), "w").write(
             "[tftp]\nmax-windowsize = 64\n[status]\nenable = no\n")
         os.chmod(os.path.join(self.work, "pxeproxyd.conf"), 0o644)
+        # HTTPS: one RSA 2048 certificate for both servers, as
+        # pxeproxyd-mkcert makes it for firmware.
+        tls = os.path.join(self.work, "tls")
+        subprocess.run(["sh", os.path.join(TOP, "contrib/pxeproxyd-mkcert"), "-d", tls,
+                        "-g", "root", SRV_IP], check=True, capture_output=True)
+        self.tls_ca = os.path.join(tls, "ca.crt")
+        self.tls_crt = os.path.join(tls, "server.crt")
+        self.tls_key = os.path.join(tls, "server.key")
+        open(os.path.join(self.work, "pxeproxyd-https.conf"), "w").write(
+            "[tftp]\nmax-windowsize = 64\n[status]\nenable = no\n"
+            "[https]\nenable = yes\ncertificate = %s\nkey = %s\n" % (self.tls_crt, self.tls_key))
+        os.chmod(os.path.join(self.work, "pxeproxyd-https.conf"), 0o644)
 
     def path(self, key):
         return os.path.join(self.root, self.files[key][0])
@@ -567,11 +603,11 @@ class Bench:
                 self.record("tftp", name, (clients, blk, win), m)
 
     # -- HTTP -----------------------------------------------------------
-    def http_check(self, lab, key):
+    def http_check(self, lab, key, scheme="http"):
         """Before wrk (which checks nothing): one GET, digest compared."""
         name = self.files[key][0]
         r = lab.client([sys.executable, os.path.abspath(__file__), "_httpget",
-                        "http://%s/%s" % (SRV_IP, name)], timeout=300)
+                        "%s://%s/%s" % (scheme, SRV_IP, name), self.tls_ca], timeout=300)
         if r.returncode or r.stdout.strip() != self.sha[key]:
             raise RuntimeError("HTTP GET /%s: wrong answer: %s %s" % (
                 name, r.stdout.strip(), r.stderr.strip()))
@@ -614,6 +650,77 @@ class Bench:
                 m["runs"] = len(rs)
                 m["range"] = (min(x["MBps"] for x in rs), max(x["MBps"] for x in rs))
                 self.record("http", name, k, m)
+
+    # -- HTTPS ----------------------------------------------------------
+    def tls_session(self, lab):
+        """What a default client (wrk's OpenSSL) negotiates, to show that
+        both servers use the same protocol, suite and key exchange."""
+        r = lab.client(["openssl", "s_client", "-connect", "%s:443" % SRV_IP,
+                        "-CAfile", self.tls_ca], timeout=30)
+        out = r.stdout + r.stderr
+        m = re.search(r"New, (TLSv[\d.]+), Cipher is (\S+)", out)
+        k = re.search(r"(?:Server|Peer) Temp Key: ([^\n]+)", out)
+        return "%s %s%s" % (m[1], m[2], " (%s)" % k[1] if k else "") if m else "?"
+
+    def https(self):
+        c = self.cfg
+        runs = {}
+        lines = [("small", 1), ("small", 64), ("big", 1), ("big", 64)]
+        self.tls_negotiated = {}
+
+        def body(server, lab):
+            for key in ("small", "big"):
+                self.http_check(lab, key, "https")
+            self.tls_negotiated[server.name] = self.tls_session(lab)
+            for key, conns in lines:
+                url = "https://%s/%s" % (SRV_IP, self.files[key][0])
+                cpu0 = lab.cpu_seconds()
+                r = lab.client(["wrk", "-t", "1" if conns == 1 else "2", "-c", str(conns),
+                                "-d", "%ds" % c["wrk_seconds"], "--timeout", "300s",
+                                "--latency", url],
+                               timeout=c["wrk_seconds"] + 120)
+                cpu = lab.cpu_seconds() - cpu0
+                d = parse_wrk(r.stdout)
+                if r.returncode or d is None:
+                    raise RuntimeError("wrk failed: %s %s" % (r.stdout, r.stderr))
+                d["cpu_s"] = cpu
+                d["cpu_ms_per_MB"] = cpu * 1e3 / max(d["MB"], 1e-9)
+                d["cpu_us_per_req"] = cpu * 1e6 / max(d["requests"], 1)
+                if not d["requests"]:
+                    # 64 downloads of 100 MiB at once may not end within
+                    # the run: no latency to speak of.
+                    d["p50_ms"] = d["p99_ms"] = None
+                runs.setdefault(server.name, {}).setdefault((key, conns), []).append(d)
+                log("  %-10s https %-5s %2d conn %9.0f req/s %8.1f MB/s  p99 %8.2f ms  "
+                    "errors %d" % (server.name, key, conns, d["req_per_s"], d["MBps"],
+                                   d["p99_ms"] or 0, d["errors"]))
+            # New connections: a full handshake each (no resumption), the
+            # certificate checked, one GET of the small file.
+            cpu0 = lab.cpu_seconds()
+            r = lab.client([self.tlshs, SRV_IP, "443", "/" + self.files["small"][0],
+                            self.tls_ca, str(c["hs_conns"]), str(c["wrk_seconds"])],
+                           timeout=c["wrk_seconds"] + 60)
+            cpu = lab.cpu_seconds() - cpu0
+            d = parse_json_out(r, "tlshs")
+            d["cpu_us_per_conn"] = cpu * 1e6 / max(d["ok"], 1)
+            runs.setdefault(server.name, {}).setdefault("hs", []).append(d)
+            log("  %-10s https new connections (%d at a time): %7.0f /s, server CPU %5.0f us "
+                "each, failed %d" % (server.name, c["hs_conns"], d["per_s"],
+                                     d["cpu_us_per_conn"], d["failed"]))
+
+        servers = [Pxeproxyd(self), Nginx(self)]
+        self.rounds(servers, c["http_rounds"],
+                    lambda s, r: self.session(s, "https", 1500, lambda lab: body(s, lab)))
+        for name, ls in runs.items():
+            for k, rs in ls.items():
+                if k == "hs":
+                    m = dict(median_by(rs, "per_s"))
+                    m["range"] = (min(x["per_s"] for x in rs), max(x["per_s"] for x in rs))
+                else:
+                    m = dict(median_by(rs, "MBps"))
+                    m["range"] = (min(x["MBps"] for x in rs), max(x["MBps"] for x in rs))
+                m["runs"] = len(rs)
+                self.record("https", name, k, m)
 
     # -- memory and scale (pxeproxyd alone: loadclient.py speaks only to a
     #    server that offers the boot file in the DHCP offer, as pxeproxyd
@@ -869,6 +976,65 @@ class Bench:
                                  {p: r[p].get((key, conns), {}).get(metric) for p in peers}, ""))
             ratio_table("HTTP: pxeproxyd vs nginx", peers, rows)
 
+        if "https" in res:
+            r = res["https"]
+            sz = {"small": fmt_size(c["http_small"]), "big": fmt_size(c["http_big"])}
+            P("")
+            P("### HTTPS raw figures (wrk, %d s per line, keep-alive; new connections: "
+              "tests/bench/tlshs.c, %d at a time, each a full handshake, the certificate "
+              "checked, one GET of %s; median of %d rounds; MB = 10^6 bytes)" % (
+                  c["wrk_seconds"], c["hs_conns"], sz["small"], c["http_rounds"]))
+            P("")
+            P("Negotiated by a default client (OpenSSL 3): %s." % "; ".join(
+                "%s %s" % (k, v) for k, v in sorted(getattr(self, "tls_negotiated", {}).items())))
+            P("")
+            P("| server | file | connections | requests/s | MB/s | MB/s range over rounds | "
+              "p50 ms | p99 ms | server CPU ms/MB | errors |")
+            P("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for s_, lines in r.items():
+                for k, m in lines.items():
+                    if k == "hs":
+                        continue
+                    key, conns = k
+                    P("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d |" % (
+                        s_, sz[key], conns, fmt(m["req_per_s"]), fmt(m["MBps"]),
+                        "%s-%s" % (fmt(m["range"][0]), fmt(m["range"][1]))
+                        if m["runs"] > 1 else "-",
+                        fmt(m["p50_ms"]), fmt(m["p99_ms"]), fmt(m["cpu_ms_per_MB"]),
+                        m["errors"]))
+            P("")
+            P("| server | new connections/s | range over rounds | server CPU us each | failed |")
+            P("|---|---:|---:|---:|---:|")
+            for s_, lines in r.items():
+                m = lines.get("hs")
+                if m:
+                    P("| %s | %s | %s | %s | %d |" % (
+                        s_, fmt(m["per_s"]), "%s-%s" % (fmt(m["range"][0]), fmt(m["range"][1]))
+                        if m["runs"] > 1 else "-", fmt(m["cpu_us_per_conn"]), m["failed"]))
+            px = r.get("pxeproxyd", {})
+            peers = [p for p in r if p != "pxeproxyd"]
+            rows = []
+            for key, conns in (("small", 1), ("small", 64), ("big", 1), ("big", 64)):
+                for metric, name, better in (("req_per_s", "requests/s", "higher"),
+                                             ("MBps", "MB/s", "higher"),
+                                             ("p99_ms", "p99 latency ms", "lower"),
+                                             ("cpu_ms_per_MB", "server CPU ms/MB", "lower")):
+                    if key == "small" and metric in ("MBps", "cpu_ms_per_MB"):
+                        continue
+                    if key == "big" and metric == "req_per_s":
+                        continue
+                    rows.append(("%s, %s, %d conn%s" % (name, sz[key], conns,
+                                                       "s" if conns > 1 else ""),
+                                 better, px.get((key, conns), {}).get(metric),
+                                 {p: r[p].get((key, conns), {}).get(metric) for p in peers}, ""))
+            rows.append(("new connections/s (handshake + GET), %d at a time" % c["hs_conns"],
+                         "higher", px.get("hs", {}).get("per_s"),
+                         {p: r[p].get("hs", {}).get("per_s") for p in peers}, ""))
+            rows.append(("server CPU us per new connection", "lower",
+                         px.get("hs", {}).get("cpu_us_per_conn"),
+                         {p: r[p].get("hs", {}).get("cpu_us_per_conn") for p in peers}, ""))
+            ratio_table("HTTPS: pxeproxyd vs nginx", peers, rows)
+
         if self.mem:
             P("")
             P("### Memory raw figures (all processes of the server, summed: RSS and PSS "
@@ -977,11 +1143,12 @@ def parse_wrk(out):
     return d
 
 
-def httpget(url):
+def httpget(url, cafile):
     """Helper run inside the client namespace: GET, print the sha256."""
-    import urllib.request
+    import ssl, urllib.request
     h = hashlib.sha256()
-    with urllib.request.urlopen(url, timeout=60) as r:
+    ctx = ssl.create_default_context(cafile=cafile) if url.startswith("https") else None
+    with urllib.request.urlopen(url, timeout=60, context=ctx) as r:
         if r.status != 200:
             print("status %d" % r.status)
             return 1
@@ -1045,11 +1212,12 @@ def versions(pxeproxyd):
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "_httpget":
-        return httpget(sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == "_httpget":
+        return httpget(sys.argv[2], sys.argv[3])
     p = argparse.ArgumentParser()
     p.add_argument("--pxeproxyd", required=True)
     p.add_argument("--pxebench", required=True)
+    p.add_argument("--tlshs", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--tftp-mtu", type=int, default=int(os.environ.get("BENCH_TFTP_MTU", 9000)))

@@ -238,6 +238,41 @@ static void boot_names_fit_option_67_after_expansion(void)
 	CHECK(boot_template_max_len("x.efi") == 5 + 23);
 }
 
+/* [https]: the socket's keys wait for a restart, the certificate and key
+ * paths are taken on reload (the pair is read again then); https:// URLs
+ * need no http:// prefix. */
+static void https_section(void)
+{
+	struct config *old = parse("[https]\nenable = yes\nport = 8443\n"
+				   "certificate = /a.crt\nkey = /a.key\n");
+	struct config *c = parse("[https]\nenable = no\nport = 443\n"
+				 "listen = 192.0.2.3\ncertificate = /b.crt\n"
+				 "key = /b.key\n[arch]\nx64-efi-http = "
+				 "https://${server}/boot.efi\n");
+	struct config *d = config_defaults();
+	char kept[256];
+
+	CHECK(old && c);
+	CHECK(!d->https_enable && d->https_port == 443);
+	if (!old || !c)
+		goto out;
+	CHECK(old->https_enable && old->https_port == 8443 &&
+	      !strcmp(old->https_cert, "/a.crt"));
+	CHECK(config_keep_restart_keys(c, old, kept, sizeof(kept)) == 3);
+	CHECK(!strcmp(kept, "https enable, https listen, https port"));
+	CHECK(c->https_enable && c->https_port == 8443 &&
+	      !strcmp(c->https_cert, "/b.crt") &&
+	      !strcmp(c->https_key, "/b.key"));
+	CHECK(boot_template_max_len("https://${server}/boot.efi") ==
+	      strlen("https://${server}/boot.efi") - 9 + 15);
+	bad("[https]\nport = 0\n", "t.conf:2: bad value '0' for 'port'");
+	bad("[https]\ncertificate = a b\n", "t.conf:2: 'certificate' needs");
+out:
+	config_free(old);
+	config_free(c);
+	config_free(d);
+}
+
 int main(void)
 {
 	good_file_sets_every_kind_of_key();
@@ -246,5 +281,6 @@ int main(void)
 	command_line_wins_over_file();
 	reload_keeps_restart_only_settings();
 	boot_names_fit_option_67_after_expansion();
+	https_section();
 	return check_done("config");
 }

@@ -170,6 +170,26 @@ static void http_boot_clients_get_our_url(void)
 	CHECK(!strcmp(a.bootfile, "http://192.0.2.10/grubx64.efi"));
 }
 
+/* HTTPS boot: an https:// URL goes out as it is, ${server} filled in. */
+static void https_urls_pass_through(void)
+{
+	char err[256];
+	struct config *c = config_parse("h.conf", "[arch]\nx64-efi-http = "
+					"https://${server}/linux.efi\n",
+					err, sizeof(err));
+	struct proxy_answer a;
+	struct dhcp_msg m;
+
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	m = msg(DHCPDISCOVER, "HTTPClient:Arch:00016", 16);
+	CHECK(proxy_decide(c, &m, 67, &bcast_from, srv, &a) == DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "https://192.0.2.10/linux.efi"));
+	CHECK(!strcmp(a.reply.vendor_class, "HTTPClient"));
+	config_free(c);
+}
+
 static void others_and_other_message_types_get_silence(void)
 {
 	struct proxy_answer a;
@@ -247,6 +267,7 @@ int main(void)
 
 	default_table_boots_by_architecture();
 	http_boot_clients_get_our_url();
+	https_urls_pass_through();
 	others_and_other_message_types_get_silence();
 	missing_architecture_means_bios();
 	port_4011_acks_unicast_to_sender();
