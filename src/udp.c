@@ -67,6 +67,22 @@ static ssize_t send_pktinfo(int fd, const void *buf, size_t len,
 	return n < 0 ? -errno : n;
 }
 
+/* A room of machines powered on together sends its DISCOVERs and RRQs in
+ * one burst, and the proxy socket also hears every other DHCP broadcast
+ * on the segment: room for about a thousand datagrams rather than the
+ * default hundred or so.  SO_RCVBUFFORCE passes rmem_max while we are
+ * still root (sockets are bound before the privilege drop); otherwise
+ * the kernel's limit stands. */
+#define UDP_RCVBUF (2 * 1024 * 1024)
+
+static void grow_rcvbuf(int fd)
+{
+	int size = UDP_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 /* Non-blocking, close-on-exec, SO_REUSEADDR and opts (level, name pairs,
  * each set to 1), bound to sa.  -errno on failure. */
 static int bind_with(int family, const struct sockaddr *sa, socklen_t len,
@@ -85,6 +101,7 @@ static int bind_with(int family, const struct sockaddr *sa, socklen_t len,
 			goto fail;
 	if (bind(fd, sa, len) < 0)
 		goto fail;
+	grow_rcvbuf(fd);
 	return fd;
 fail:
 	err = -errno;
