@@ -375,7 +375,8 @@ static void send_answer(struct pxe_ctx *ctx, unsigned port,
 	mac_str(a->mac, sizeof(a->mac), m->chaddr,
 		MIN(m->hlen, sizeof(m->chaddr)));
 	if (len < 0) {
-		log_warnx_rl("%s: %s: reply larger than the client takes (its option 57, or 576); not sent", ifname,
+		log_warnx_rl("%s: %s: reply larger than the client takes "
+			     "(its option 57, or 576): not sent", ifname,
 			     a->mac);
 		return;
 	}
