@@ -87,6 +87,7 @@ static const struct key keys[] = {
 	  RELOAD },
 	{ "https", "enable", K_BOOL, OFF(https_enable), 0, 0, RESTART },
 	{ "https", "listen", K_ADDR, OFF(https_addr), 0, 0, RESTART },
+	{ "https", "listen6", K_ADDR6, OFF(https_addr6), 0, 0, RESTART },
 	{ "https", "port", K_UINT, OFF(https_port), 1, 65535, RESTART },
 	/* Read again on SIGHUP (by the monitor, outside the chroot): a
 	 * renewed certificate needs no restart. */
@@ -217,6 +218,7 @@ struct config *config_defaults(void)
 	c->http_max_conns = 1000;
 	c->http_idle_timeout_s = 30;
 	c->https_addr.s_addr = htonl(INADDR_ANY);
+	c->https_addr6.addr = in6addr_any;
 	c->https_port = 443;
 	c->https_cert = xstrdup(SYSCONFDIR "/pxeproxyd/tls/server.crt");
 	c->https_key = xstrdup(SYSCONFDIR "/pxeproxyd/tls/server.key");

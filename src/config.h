@@ -92,6 +92,7 @@ struct config {
 	 * [http]'s limits and connection cap. */
 	bool https_enable;
 	struct in_addr https_addr;
+	struct conf_addr6 https_addr6;  /* default [::]; none: IPv4 only */
 	unsigned https_port;
 	char *https_cert;      /* PEM: the server's certificate, then the
 				* intermediates */

@@ -122,16 +122,23 @@ struct conn {
 	char rec[];                     /* HTTPS_RECORD bytes */
 };
 
-/* Two listeners, IPv4 and IPv6-only, rather than one dual-stack socket:
- * IPv4 peers stay plain IPv4 in the logs (no ::ffff:a.b.c.d). */
+/* One listening socket: plain or TLS, IPv4 or IPv6.  Two per protocol,
+ * IPv4 and IPv6-only, rather than one dual-stack socket: IPv4 peers stay
+ * plain IPv4 in the logs (no ::ffff:a.b.c.d). */
+struct listener {
+	struct http *h;
+	int fd;                         /* -1: not listening */
+	bool tls;
+	ev_io io;
+};
+
+enum { LIS_HTTP, LIS_HTTP6, LIS_HTTPS, LIS_HTTPS6, LIS_COUNT };
+
 struct http {
 	struct pxe_ctx *ctx;
-	int fd, fd6;                    /* plain HTTP; fd6 -1: no IPv6 */
-	ev_io io, io6;
-	int tls_fd;                     /* HTTPS (IPv4), or -1 */
-	ev_io tls_io;
+	struct listener lis[LIS_COUNT];
 	LIST_HEAD(, conn) conns;
-	unsigned n_conns;               /* both kinds: one cap */
+	unsigned n_conns;               /* every listener's: one cap */
 };
 
 static void conn_timer(struct conn *c, double secs)
@@ -731,8 +738,9 @@ static void on_conn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct http *h = w->data;
-	bool tls = w == &h->tls_io;
+	const struct listener *l = w->data;
+	struct http *h = l->h;
+	bool tls = l->tls;
 	int one = 1;
 
 	for (int i = 0; i < 16; i++) {
@@ -814,63 +822,74 @@ static struct http *http_get(struct pxe_ctx *ctx)
 		return h;
 	h = xcalloc(1, sizeof(*h));
 	h->ctx = ctx;
-	h->fd = h->fd6 = h->tls_fd = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(h->lis); i++) {
+		h->lis[i].h = h;
+		h->lis[i].fd = -1;
+	}
 	LIST_INIT(&h->conns);
 	ctx->http = h;
 	return h;
 }
 
-int http_open(struct pxe_ctx *ctx)
+static void listener_set(struct http *h, int which, int fd, bool tls)
 {
-	const struct config *cfg = ctx->cfg;
+	struct listener *l = &h->lis[which];
+
+	l->fd = fd;
+	l->tls = tls;
+	ev_io_init(&l->io, on_accept, fd, EV_READ);
+	l->io.data = l;
+}
+
+/* Listeners on addr4 and, unless addr6 is none, addr6, both on port,
+ * as lis[which] and lis[which + 1]; -errno. */
+static int listen_pair(struct pxe_ctx *ctx, int which, bool tls,
+		       struct in_addr addr4, const struct conf_addr6 *addr6,
+		       unsigned port)
+{
 	union sockaddr_inx a4 = { .in = { .sin_family = AF_INET } };
 	union sockaddr_inx a6 = { .in6 = { .sin6_family = AF_INET6 } };
 	int fd, fd6 = -1;
 	struct http *h;
 
-	a4.in.sin_addr = cfg->http_addr;
-	a4.in.sin_port = htons((uint16_t)cfg->http_port);
+	a4.in.sin_addr = addr4;
+	a4.in.sin_port = htons((uint16_t)port);
 	if ((fd = listen_on(&a4)) < 0)
 		return fd;
-	if (!cfg->http_addr6.none) {
-		a6.in6.sin6_addr = cfg->http_addr6.addr;
+	if (!addr6->none) {
+		a6.in6.sin6_addr = addr6->addr;
 		a6.in6.sin6_port = a4.in.sin_port;
 		fd6 = listen_on(&a6);
 	}
 	/* A kernel without IPv6 (ipv6.disable=1) serves IPv4 as before. */
 	if (fd6 == -EAFNOSUPPORT) {
-		log_info("http: no IPv6 in this kernel; IPv4 only");
-	} else if (fd6 < 0 && !cfg->http_addr6.none) {
+		log_info("%s: no IPv6 in this kernel; IPv4 only",
+			 tls ? "https" : "http");
+	} else if (fd6 < 0 && !addr6->none) {
 		close(fd);
 		return fd6;
 	}
 	h = http_get(ctx);
-	h->fd = fd;
-	h->fd6 = fd6 < 0 ? -1 : fd6;
-	ev_io_init(&h->io, on_accept, fd, EV_READ);
-	h->io.data = h;
-	if (h->fd6 >= 0) {
-		ev_io_init(&h->io6, on_accept, h->fd6, EV_READ);
-		h->io6.data = h;
-	}
+	listener_set(h, which, fd, tls);
+	if (fd6 >= 0)
+		listener_set(h, which + 1, fd6, tls);
 	return 0;
+}
+
+int http_open(struct pxe_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+
+	return listen_pair(ctx, LIS_HTTP, false, cfg->http_addr,
+			   &cfg->http_addr6, cfg->http_port);
 }
 
 int https_open(struct pxe_ctx *ctx)
 {
-	union sockaddr_inx a4 = { .in = { .sin_family = AF_INET } };
-	struct http *h;
-	int fd;
+	const struct config *cfg = ctx->cfg;
 
-	a4.in.sin_addr = ctx->cfg->https_addr;
-	a4.in.sin_port = htons((uint16_t)ctx->cfg->https_port);
-	if ((fd = listen_on(&a4)) < 0)
-		return fd;
-	h = http_get(ctx);
-	h->tls_fd = fd;
-	ev_io_init(&h->tls_io, on_accept, fd, EV_READ);
-	h->tls_io.data = h;
-	return 0;
+	return listen_pair(ctx, LIS_HTTPS, true, cfg->https_addr,
+			   &cfg->https_addr6, cfg->https_port);
 }
 
 void http_start(struct pxe_ctx *ctx)
@@ -879,12 +898,9 @@ void http_start(struct pxe_ctx *ctx)
 
 	if (!h)
 		return;
-	if (h->fd >= 0)
-		ev_io_start(ctx->loop, &h->io);
-	if (h->fd6 >= 0)
-		ev_io_start(ctx->loop, &h->io6);
-	if (h->tls_fd >= 0)
-		ev_io_start(ctx->loop, &h->tls_io);
+	for (size_t i = 0; i < ARRAY_SIZE(h->lis); i++)
+		if (h->lis[i].fd >= 0)
+			ev_io_start(ctx->loop, &h->lis[i].io);
 }
 
 void http_close(struct pxe_ctx *ctx)
@@ -895,15 +911,12 @@ void http_close(struct pxe_ctx *ctx)
 		return;
 	while (!LIST_EMPTY(&h->conns))
 		conn_free(LIST_FIRST(&h->conns));
-	ev_io_stop(ctx->loop, &h->io);
-	ev_io_stop(ctx->loop, &h->io6);
-	ev_io_stop(ctx->loop, &h->tls_io);
-	if (h->fd >= 0)
-		close(h->fd);
-	if (h->fd6 >= 0)
-		close(h->fd6);
-	if (h->tls_fd >= 0)
-		close(h->tls_fd);
+	for (size_t i = 0; i < ARRAY_SIZE(h->lis); i++) {
+		if (h->lis[i].fd < 0)
+			continue;
+		ev_io_stop(ctx->loop, &h->lis[i].io);
+		close(h->lis[i].fd);
+	}
 	free(h);
 	ctx->http = NULL;
 }
