@@ -68,7 +68,7 @@ command -v objcopy >/dev/null || die "objcopy missing: run tests/e2e/setup.sh"
 
 stamp() {
 	echo "server6 $SERVER6 addr6 $ADDR6 server4 $SERVER4"
-	cat "$0" "$BOOT/stamp" "$TOP/contrib/pxeproxyd-mkgrub" | sha256sum
+	cat "$0" "$HERE/uki.sh" "$BOOT/stamp" "$TOP/contrib/pxeproxyd-mkgrub" | sha256sum
 	ls -l "$STUB_X64" "$STUB_AA64" 2>/dev/null || true
 }
 
@@ -85,37 +85,9 @@ rm -rf "$NEW"
 mkdir -p "$NEW/root" "$NEW/work"
 W=$NEW/work
 
-# mkuki STUB OBJCOPY OBJDUMP KERNEL INITRD CMDLINE OUT: the stub with three
-# sections added after its last one, each at the next multiple of the
-# stub's section alignment (the PE loader maps them where their virtual
-# addresses say); the kernel last, since it may need more memory than its
-# file holds.
-mkuki() {
-	# u_*: sh has no local variables, and the caller's are named alike.
-	u_stub=$1 u_ocp=$2 u_odump=$3 u_kernel=$4 u_initrd=$5 u_out=$7
-	printf '%s' "$6" >"$W/cmdline"
-	align=$(($("$u_odump" -p "$u_stub" | awk '$1 == "SectionAlignment" { print "0x" $2 }')))
-	[ "$align" -gt 0 ] || die "$u_stub: no section alignment"
-	end=0
-	# shellcheck disable=SC2046
-	set -- $("$u_odump" -h "$u_stub" | awk 'NF == 7 && $1 ~ /^[0-9]+$/ { print $3, $4 }')
-	while [ $# -ge 2 ]; do
-		e=$((0x$1 + 0x$2))
-		[ "$e" -gt "$end" ] && end=$e
-		shift 2
-	done
-	next=$(((end + align - 1) / align * align))
-	args=
-	for s in cmdline:"$W/cmdline" initrd:"$u_initrd" linux:"$u_kernel"; do
-		name=${s%%:*} file=${s#*:}
-		args="$args --add-section .$name=$file"
-		args="$args --change-section-vma .$name=$(printf 0x%x "$next")"
-		size=$(stat -Lc %s "$file")
-		next=$(((next + size + align - 1) / align * align))
-	done
-	# shellcheck disable=SC2086
-	"$u_ocp" $args "$u_stub" "$u_out" || die "objcopy failed for $u_out"
-}
+# mkuki STUB OBJCOPY OBJDUMP KERNEL INITRD CMDLINE OUT (tests/e2e/uki.sh).
+. "$HERE/uki.sh"
+mkuki() { uki_build "$@" || die "building $7"; }
 
 # The IPv6 system's init, appended to BOOT's initrd as /init.
 cat >"$W/init" <<'EOF'
