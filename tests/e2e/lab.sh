@@ -280,7 +280,7 @@ e2e_events() {
 	_n=$(wc -l <"$L.side")
 	if [ "$_n" -gt "$E2E_EV_SIDE" ]; then
 		case $E2E_KIND in
-		pxeproxyd) _pat=' ready: | OFFER | ACK |tftp: |http: ' ;;
+		pxeproxyd) _pat=' ready: | OFFER | ACK |tftp: |https?: ' ;;
 		*) _pat='PXE\(| sent /|url:' ;;
 		esac
 		sed -n "$((E2E_EV_SIDE + 1)),${_n}p" "$L.side" |
