@@ -238,6 +238,17 @@ void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 	s->c.stage = STAGE_DHCP;
 }
 
+void clients_decided(struct clients *t, const uint8_t mac[6],
+		     const char *source)
+{
+	struct ipaddr none = { 0 };
+	struct slot *s = find(t, mac, none);
+
+	if (s)
+		snprintf(s->c.decided_by, sizeof(s->c.decided_by), "%s",
+			 source);
+}
+
 void clients_describe(struct clients *t, const uint8_t mac[6],
 		      const char *model, const uint32_t *serial)
 {
@@ -383,6 +394,8 @@ static void json_client(const struct slot *s, unsigned stall_s, FILE *out)
 	json_str(out, c->vendor);
 	fprintf(out, ",\"offered\":");
 	json_str(out, c->offered);
+	if (c->decided_by[0])
+		fprintf(out, ",\"decided_by\":\"%s\"", c->decided_by);
 	if (c->model[0]) {
 		fprintf(out, ",\"model\":");
 		json_str(out, c->model);
@@ -465,6 +478,8 @@ void clients_html_rows(const struct clients *t, FILE *out)
 		}
 		fprintf(out, "</td><td>%s</td><td>%u</td><td>", ip, c->arch);
 		html_str(out, c->offered);
+		if (c->decided_by[0])
+			fprintf(out, " <small>(%s)</small>", c->decided_by);
 		fprintf(out, "</td>");
 		for (int st = 0; st < STAGE_COUNT; st++)
 			fprintf(out, "<td class=\"%s\">%s</td>",

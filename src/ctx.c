@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include "backend.h"
 #include "clients.h"
 #include "ctx.h"
 #include "http.h"
@@ -22,6 +23,7 @@ void ctx_close_modules(struct pxe_ctx *ctx)
 	ctx->tls = NULL;
 	tftp_close(ctx);
 	proxy_close(ctx);
+	backend_close(ctx);
 	proxy6_close(ctx, ctx->proxy6);
 	ctx->proxy6 = NULL;
 	netif_close(ctx);

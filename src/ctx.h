@@ -10,6 +10,7 @@
 #include "config.h"
 #include "stats.h"
 
+struct backend;
 struct clients;
 struct netif;
 struct proxy;
@@ -36,6 +37,7 @@ struct pxe_ctx {
 	struct tftp *tftp;
 	struct http *http;
 	struct tls *tls;                /* HTTPS certificate; NULL: no HTTPS */
+	struct backend *backend;        /* NULL: no [backend] url */
 	struct clients *clients;        /* boot progress: /status, metrics */
 	struct status *status;
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "clients.h"
 #include "ctx.h"
 #include "http.h"
@@ -344,6 +345,8 @@ int main(int argc, char **argv)
 	open_root(&ctx);
 	load_tls(&ctx);
 	open_sockets(&ctx);
+	if (backend_open(&ctx, err, sizeof(err)) < 0)
+		fatalx("%s", err);
 	/* Boot progress feeds the log, /metrics and /status alike: kept
 	 * whether or not the status page is served. */
 	ctx.clients = clients_new();
