@@ -198,6 +198,9 @@ static int set_action(struct backend_answer *a, enum rule_action act,
 	a->action = act;
 	if (!boot)
 		return 0;
+	/* A rule's value cannot be empty either (found by fuzz_backend). */
+	if (!*boot)
+		return fmt(err, errlen, "empty boot or script"), -1;
 	if (config_check_boot(boot, err, errlen) < 0)
 		return -1;
 	if (act == RULE_SCRIPT && strncmp(boot, "http://", 7) &&

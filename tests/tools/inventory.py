@@ -10,7 +10,8 @@ request so that a test can change it while the service runs):
    "52:54:00:00:00:04": {"_size": 10485760},               200, 10 MB body
    "52:54:00:00:00:05": {"_hang": true},                   never answers
    "52:54:00:00:00:06": {"_status": 500}}                  that status
-A MAC not in the table gets 404.  Every request is logged, one line,
+A MAC not in the table gets 404, or {"boot": B} with --default-boot B;
+--delay S delays every answer by S seconds (a backend's latency).  Every request is logged, one line,
 "<path> <status>" when it is answered, "<path> hang" when it is held, to
 --log; "listening" is written there once the socket is bound.
 """
@@ -44,7 +45,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        log("%s %d" % (self.path, status))
+        if not ARGS.quiet:
+            log("%s %d" % (self.path, status))
 
     def do_GET(self):
         with open(ARGS.table) as f:
@@ -52,6 +54,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = self.path.split("?")[0].split("/")
         mac = parts[2] if len(parts) > 2 and parts[1] == "m" else ""
         entry = table.get(mac)
+        if entry is None and ARGS.default_boot and mac:
+            entry = {"boot": ARGS.default_boot}
         if entry is None:
             self.send(404, b'{"error":"no such machine"}')
             return
@@ -59,7 +63,7 @@ class Handler(BaseHTTPRequestHandler):
             log("%s hang" % self.path)
             time.sleep(3600)
             return
-        time.sleep(entry.get("_delay", 0))
+        time.sleep(entry.get("_delay", ARGS.delay))
         if entry.get("_garbage"):
             self.send(200, b'{"boot": "x.efi", oops')
         elif entry.get("_size"):
@@ -83,6 +87,10 @@ def main():
     p.add_argument("--log", required=True)
     p.add_argument("--cert")
     p.add_argument("--key")
+    p.add_argument("--default-boot")
+    p.add_argument("--delay", type=float, default=0.0)
+    p.add_argument("--quiet", action="store_true",
+                   help="log only 'listening' (benchmarks)")
     ARGS = p.parse_args()
     srv = Server((ARGS.bind, ARGS.port), Handler)
     if ARGS.cert:

@@ -143,7 +143,8 @@ static void answers_bad(void)
 {
 	static const char *const bad[] = {
 		"", "{", "[]", "\"boot\"", "null", "{}", "{\"ignore\":false}",
-		"{\"boot\":1}", "{\"boot\":\"a b\"}", "{\"boot\":\"\\u0000x\"}",
+		"{\"boot\":1}", "{\"boot\":\"\"}", "{\"boot\":\"a b\"}",
+		"{\"boot\":\"\\u0000x\"}",
 		"{\"boot\":\"a\",\"script\":\"http://x/\"}",
 		"{\"boot\":\"a\",\"boot\":\"b\"}",      /* duplicate key */
 		"{\"script\":\"s.ipxe\"}", "{\"ignore\":\"yes\"}",
