@@ -6,9 +6,9 @@
  *
  * Chroot: the worker runs inside the boot root, where there is no
  * /etc/resolv.conf, /etc/hosts or CA store.  So at start the host is
- * resolved (CURLOPT_RESOLVE pins its addresses, which never expire from
- * curl's DNS cache) and the CA bundle is read into memory
- * (CURLOPT_CAINFO_BLOB); neither url nor ca-file changes on reload. */
+ * resolved and its addresses pinned, and the CA bundle is read into memory
+ * (CURLOPT_CAINFO_BLOB).  On reload the monitor, outside the chroot,
+ * does the same for the new config and sends both (monitor.c). */
 #include "autoconf.h"
 
 #include <arpa/inet.h>
@@ -29,8 +29,6 @@
  * first beyond it. */
 #define BACKEND_CACHE_MAX 16384
 #define BACKEND_CACHE_BUCKETS 4096
-/* A CA bundle larger than this is not one (Debian's is 200 KB). */
-#define BACKEND_CA_MAX (4 * 1024 * 1024)
 #define BACKEND_CA_DEFAULT "/etc/ssl/certs/ca-certificates.crt"
 /* A connection not made in this long will not be made in time to help
  * a firmware that waits seconds. */
@@ -63,13 +61,30 @@ struct sockw {
 	struct backend *b;
 };
 
+/* A preparation replaced by a reload: transfers started before it may
+ * still point to its list and bundle, so it lives until the end. */
+struct retired {
+	struct curl_slist *resolve;
+	char *ca;
+	struct retired *next;
+};
+
 struct backend {
 	struct pxe_ctx *ctx;
 	CURLM *multi;
 	ev_timer timer;
-	struct curl_slist *resolve;     /* "host:port:addr,addr" */
+	/* The pin: CURLOPT_CONNECT_TO sends "host:port" to "pinN:port",
+	 * and CURLOPT_RESOLVE gives "pinN:port" the addresses (entries that
+	 * never expire from curl's DNS cache).  N counts the pinnings: a
+	 * connection kept alive to an address of an older one is never
+	 * reused for the host, since curl matches connections by their
+	 * connect-to name too. */
+	struct curl_slist *resolve;
+	struct curl_slist *connect_to;
+	unsigned pin_gen;
 	struct curl_blob ca;            /* https: the bundle, in memory */
 	char *ca_data;
+	struct retired *retired;
 	LIST_HEAD(, backend_lookup) lookups;
 	unsigned n_lookups;
 	LIST_HEAD(, centry) buckets[BACKEND_CACHE_BUCKETS];
@@ -383,8 +398,10 @@ static CURL *easy_new(struct backend *b, struct backend_lookup *lk)
 				   c->backend_transfer_timeout_s * 1000));
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
 			 (long)c->backend_transfer_timeout_s * 1000);
-	if (b->resolve)
+	if (b->resolve) {
 		curl_easy_setopt(e, CURLOPT_RESOLVE, b->resolve);
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, b->connect_to);
+	}
 	/* Nothing from the file system: it is the chroot's. */
 	curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
 	curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
@@ -444,21 +461,22 @@ void backend_cancel(struct backend_waiter *w)
 }
 
 /* "host:port:addr,addr": every address the host has now. */
-static int pin_addresses(struct backend *b, const char *url)
+static char *pin_addresses(const char *url)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-	char host[BACKEND_HOST_MAX], entry[2048], addr[INET6_ADDRSTRLEN];
+	char host[BACKEND_HOST_MAX], entry[BACKEND_RESOLVE_MAX],
+	     addr[INET6_ADDRSTRLEN];
 	unsigned port;
 	size_t used, prefix;
 	int err;
 
 	if (backend_url_host(url, host, sizeof(host), &port) < 0)
-		return -EINVAL;
+		return xstrdup("");
 	if ((err = getaddrinfo(host, NULL, &hints, &res)) != 0) {
 		log_warnx("backend: cannot resolve %s: %s; every lookup "
-			  "falls back until a restart resolves it", host,
-			  gai_strerror(err));
-		return 0;
+			  "falls back until a reload or restart resolves it",
+			  host, gai_strerror(err));
+		return xstrdup("");
 	}
 	/* An IPv6 literal is written in brackets in CURLOPT_RESOLVE. */
 	snprintf(entry, sizeof(entry), strchr(host, ':') ? "[%s]:%u:" :
@@ -480,12 +498,10 @@ static int pin_addresses(struct backend *b, const char *url)
 		used += strlen(entry + used);
 	}
 	freeaddrinfo(res);
-	b->resolve = curl_slist_append(NULL, entry);
-	log_info("backend: %s pinned for the chroot", entry);
-	return 0;
+	return xstrdup(entry);
 }
 
-static int load_ca(struct backend *b, const char *path, bool given,
+static int load_ca(struct backend_prep *p, const char *path, bool given,
 		   char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
@@ -501,31 +517,140 @@ static int load_ca(struct backend *b, const char *path, bool given,
 		return fmt(err, errlen, "[backend] ca-file %s: %s", path,
 			   strerror(errno)), -1;
 	}
-	b->ca_data = xcalloc(1, BACKEND_CA_MAX + 1);
-	n = fread(b->ca_data, 1, BACKEND_CA_MAX + 1, f);
+	p->ca = xcalloc(1, BACKEND_CA_MAX + 1);
+	n = fread(p->ca, 1, BACKEND_CA_MAX + 1, f);
 	fclose(f);
 	if (n == 0 || n > BACKEND_CA_MAX) {
-		free(b->ca_data);
-		b->ca_data = NULL;
+		free(p->ca);
+		p->ca = NULL;
 		return fmt(err, errlen, "[backend] ca-file %s: %s", path,
 			   n ? "larger than 4 MB" : "empty or unreadable"), -1;
 	}
-	b->ca.data = b->ca_data;
-	b->ca.len = n;
-	b->ca.flags = CURL_BLOB_NOCOPY;
+	p->ca_len = n;
 	return 0;
+}
+
+void backend_prep_clear(struct backend_prep *p)
+{
+	free(p->resolve);
+	free(p->ca);
+	memset(p, 0, sizeof(*p));
+}
+
+int backend_prepare(const struct config *c, struct backend_prep *p,
+		    char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	if (!c->backend_url)
+		return 0;
+	p->resolve = pin_addresses(c->backend_url);
+	if (!strncmp(c->backend_url, "https://", 8) &&
+	    load_ca(p, c->backend_ca_file ? c->backend_ca_file
+		    : BACKEND_CA_DEFAULT, c->backend_ca_file != NULL, err,
+		    errlen) < 0) {
+		backend_prep_clear(p);
+		return -1;
+	}
+	return 0;
+}
+
+static void retire(struct backend *b, struct curl_slist *resolve, char *ca)
+{
+	struct retired *r;
+
+	if (!resolve && !ca)
+		return;
+	r = xcalloc(1, sizeof(*r));
+	r->resolve = resolve;
+	r->ca = ca;
+	r->next = b->retired;
+	b->retired = r;
+}
+
+/* entry: "host:port:addrs" (host in brackets when IPv6), from
+ * pin_addresses(), maybe through the monitor's socket. */
+static int pin(struct backend *b, const char *entry)
+{
+	char name[16], line[BACKEND_RESOLVE_MAX + 64];
+	const char *port, *addrs;
+	struct curl_slist *r, *c;
+
+	port = entry[0] == '[' ? strstr(entry, "]:") : strchr(entry, ':');
+	if (!port)
+		return -1;
+	port += entry[0] == '[' ? 2 : 1;
+	if (!(addrs = strchr(port, ':')))
+		return -1;
+	snprintf(name, sizeof(name), "pin%u", ++b->pin_gen);
+	if (fmt(line, sizeof(line), "%s:%.*s:%s", name, (int)(addrs - port),
+		port, addrs + 1) < 0 || !(r = curl_slist_append(NULL, line)))
+		return -1;
+	if (fmt(line, sizeof(line), "%.*s%s:%.*s", (int)(addrs - entry + 1),
+		entry, name, (int)(addrs - port), port) < 0 ||
+	    !(c = curl_slist_append(NULL, line))) {
+		curl_slist_free_all(r);
+		return -1;
+	}
+	retire(b, b->resolve, NULL);
+	retire(b, b->connect_to, NULL);
+	b->resolve = r;
+	b->connect_to = c;
+	return 0;
+}
+
+/* Takes p's contents; the ones in use are retired, not freed.  An empty
+ * part (a host that did not resolve, a CA file that could not be read)
+ * keeps the one in use: old addresses beat none. */
+static void use_prep(struct backend *b, struct backend_prep *p)
+{
+	if (p->resolve && *p->resolve && pin(b, p->resolve) == 0)
+		log_info("backend: %s pinned for the chroot", p->resolve);
+	if (p->ca) {
+		retire(b, NULL, b->ca_data);
+		b->ca_data = p->ca;
+		b->ca.data = p->ca;
+		b->ca.len = p->ca_len;
+		b->ca.flags = CURL_BLOB_NOCOPY;
+	}
+	free(p->resolve);
+	memset(p, 0, sizeof(*p));
+}
+
+void backend_reload(struct pxe_ctx *ctx, struct backend_prep *p)
+{
+	if (!ctx->backend) {
+		backend_prep_clear(p);
+		return;
+	}
+	use_prep(ctx->backend, p);
+}
+
+void backend_keep_onoff(struct config *c, const struct config *old)
+{
+	if (!c->backend_url == !old->backend_url)
+		return;
+	log_warnx("reload: [backend] url %s only at restart; the rest is "
+		  "applied", old->backend_url ? "removed: takes effect"
+		  : "added: takes effect");
+	free(c->backend_url);
+	c->backend_url = old->backend_url ? xstrdup(old->backend_url) : NULL;
 }
 
 int backend_open(struct pxe_ctx *ctx, char *err, size_t errlen)
 {
 	const struct config *c = ctx->cfg;
+	struct backend_prep p;
 	struct backend *b;
 
 	if (!c->backend_url)
 		return 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (backend_prepare(c, &p, err, errlen) < 0)
+		return -1;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		backend_prep_clear(&p);
 		return fmt(err, errlen, "[backend] cannot initialise "
 			   "libcurl"), -1;
+	}
 	b = xcalloc(1, sizeof(*b));
 	b->ctx = ctx;
 	LIST_INIT(&b->lookups);
@@ -533,14 +658,7 @@ int backend_open(struct pxe_ctx *ctx, char *err, size_t errlen)
 	for (unsigned i = 0; i < BACKEND_CACHE_BUCKETS; i++)
 		LIST_INIT(&b->buckets[i]);
 	ctx->backend = b;
-	if (pin_addresses(b, c->backend_url) < 0)
-		return fmt(err, errlen, "[backend] bad url %s",
-			   c->backend_url), -1;
-	if (!strncmp(c->backend_url, "https://", 8) &&
-	    load_ca(b, c->backend_ca_file ? c->backend_ca_file
-			: BACKEND_CA_DEFAULT, c->backend_ca_file != NULL, err,
-		    errlen) < 0)
-		return -1;
+	use_prep(b, &p);
 	if (!(b->multi = curl_multi_init()))
 		return fmt(err, errlen, "[backend] cannot initialise "
 			   "libcurl"), -1;
@@ -572,7 +690,16 @@ void backend_close(struct pxe_ctx *ctx)
 		curl_multi_cleanup(b->multi);
 	}
 	curl_slist_free_all(b->resolve);
+	curl_slist_free_all(b->connect_to);
 	free(b->ca_data);
+	while (b->retired) {
+		struct retired *r = b->retired;
+
+		b->retired = r->next;
+		curl_slist_free_all(r->resolve);
+		free(r->ca);
+		free(r);
+	}
 	free(b);
 	ctx->backend = NULL;
 }

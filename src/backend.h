@@ -26,11 +26,33 @@ struct backend_waiter {
 	LIST_ENTRY(backend_waiter) link;
 };
 
-/* Before the chroot: libcurl, the host's addresses, the CA bundle.
- * -1 with err on a config error (a missing ca-file); a host that does
- * not resolve is only logged (every lookup then falls back). */
+/* What libcurl would read from the real root, read outside the chroot:
+ * at start by the worker, on reload by the monitor (sent over its
+ * socket).  resolve: "host:port:addr,addr" ("" when the host did not
+ * resolve: logged, every lookup then falls back); ca: the CA bundle for
+ * an https:// url, else NULL. */
+struct backend_prep {
+	char *resolve;
+	char *ca;
+	size_t ca_len;
+};
+#define BACKEND_RESOLVE_MAX 2048
+#define BACKEND_CA_MAX (4 * 1024 * 1024)
+
+/* -1 with err when the config names a ca-file that cannot be read. */
+int backend_prepare(const struct config *c, struct backend_prep *p,
+		    char *err, size_t errlen);
+void backend_prep_clear(struct backend_prep *p);
+
+/* Before the chroot: libcurl and backend_prepare().  -1 with err on a
+ * config error. */
 int backend_open(struct pxe_ctx *ctx, char *err, size_t errlen);
 void backend_close(struct pxe_ctx *ctx);
+
+/* Reload: the new config's preparation (ownership taken).  Turning the
+ * backend on or off needs a restart: c keeps old's url then (said). */
+void backend_reload(struct pxe_ctx *ctx, struct backend_prep *p);
+void backend_keep_onoff(struct config *c, const struct config *old);
 
 /* 1: cached, *out filled; 0: w waits for done(); <0: cannot ask now
  * (max-pending lookups in flight, or libcurl refused): fall back. */

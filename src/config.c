@@ -110,10 +110,11 @@ static const struct key keys[] = {
 	  RELOAD },
 	{ "raspberry-pi", "shared-dir", K_PATH, OFF(rpi_shared_dir), 0, 0,
 	  RELOAD },
-	/* The host is resolved and the CA bundle read before the chroot
-	 * (the worker can do neither inside it): both need a restart. */
-	{ "backend", "url", K_OPT, OFF(backend_url), 0, 0, RESTART },
-	{ "backend", "ca-file", K_OPT, OFF(backend_ca_file), 0, 0, RESTART },
+	/* The host is resolved and the CA bundle read outside the chroot:
+	 * at start, and on reload by the monitor (backend.c).  Turning the
+	 * backend on or off needs a restart (backend_keep_onoff()). */
+	{ "backend", "url", K_OPT, OFF(backend_url), 0, 0, RELOAD },
+	{ "backend", "ca-file", K_OPT, OFF(backend_ca_file), 0, 0, RELOAD },
 	/* How long a request waits for its answer: firmware retries its
 	 * DISCOVER after 4 s (PXE spec 2.2.2), so well under that. */
 	{ "backend", "timeout", K_UINT, OFF(backend_timeout_ms), 10, 3000,

@@ -244,8 +244,10 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 		if (ctx->monitor_fd >= 0)
 			monitor_request_reload(ctx);
 		else if (reload_apply(ctx, reload_load(ctx, err, sizeof(err)),
-				      err) == 0)
+				      err) == 0) {
 			reload_tls_files(ctx);
+			reload_backend_files(ctx);
+		}
 		return;
 	}
 	log_info("%s: exiting", strsignal(w->signum));

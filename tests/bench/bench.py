@@ -600,8 +600,9 @@ class Bench:
                 d = parse_json_out(r, "backend " + label)
                 d["cpu_us_per_answer"] = cpu * 1e6 / max(d["answered"], 1)
                 log("  pxeproxyd backend %-5s %7.0f answers/s  p50 %8.1f us  "
-                    "p99 %8.1f us  lost %d" % (label, d["answers_per_s"], d["p50_us"],
-                                               d["p99_us"], d["lost"]))
+                    "p99 %8.1f us  cpu %5.1f us/answer  lost %d" % (
+                        label, d["answers_per_s"], d["p50_us"], d["p99_us"],
+                        d["cpu_us_per_answer"], d["lost"]))
                 self.record("backend", "pxeproxyd", label, d)
 
     # -- TFTP -----------------------------------------------------------

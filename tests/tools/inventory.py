@@ -76,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, HTTPServer):
     daemon_threads = True
+    # http.server's default backlog of 5 drops SYNs under a burst of
+    # lookups (each retried 1 s later): not the backend being measured.
+    request_queue_size = 1024
 
 
 def main():
