@@ -483,9 +483,11 @@ static char *pin_addresses(const char *url)
 		 "%s:%u:", host, port);
 	used = prefix = strlen(entry);
 	for (ai = res; ai; ai = ai->ai_next) {
+		const struct sockaddr_in *s4 = (const void *)ai->ai_addr;
+		const struct sockaddr_in6 *s6 = (const void *)ai->ai_addr;
 		const void *a = ai->ai_family == AF_INET
-			? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
-			: (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+					? (const void *)&s4->sin_addr
+					: (const void *)&s6->sin6_addr;
 
 		if (!inet_ntop(ai->ai_family, a, addr, sizeof(addr)) ||
 		    strstr(entry + prefix, addr))

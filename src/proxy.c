@@ -603,8 +603,12 @@ static void ask_backend(struct pxe_ctx *ctx, unsigned port,
 	r = backend_ask(ctx, url, &ba, &h->w);
 	if (r != 0) {
 		free(h);
-		answer_with(ctx, port, m, meta, server, ifname,
-			    r > 0 ? SRC_CACHE : SRC_FALLBACK, r > 0 ? &ba : NULL);
+		if (r > 0)
+			answer_with(ctx, port, m, meta, server, ifname,
+				    SRC_CACHE, &ba);
+		else
+			answer_with(ctx, port, m, meta, server, ifname,
+				    SRC_FALLBACK, NULL);
 		return;
 	}
 	h->ctx = ctx;
