@@ -53,6 +53,9 @@ struct backend_lookup {
 	char errbuf[CURL_ERROR_SIZE];
 	LIST_HEAD(, backend_waiter) waiters;
 	LIST_ENTRY(backend_lookup) link;
+	/* A POST (backend_post()): not joined, not cached, its own list. */
+	backend_post_fn *post_done;
+	void *post_arg;
 };
 
 /* One per socket curl asks us to watch. */
@@ -87,6 +90,7 @@ struct backend {
 	struct retired *retired;
 	LIST_HEAD(, backend_lookup) lookups;
 	unsigned n_lookups;
+	LIST_HEAD(, backend_lookup) posts;
 	LIST_HEAD(, centry) buckets[BACKEND_CACHE_BUCKETS];
 	TAILQ_HEAD(, centry) ages;
 	unsigned n_cache;
@@ -260,7 +264,8 @@ static void lookup_free(struct backend *b, struct backend_lookup *lk)
 		w->lk = NULL;
 	}
 	LIST_REMOVE(lk, link);
-	b->n_lookups--;
+	if (!lk->post_done)
+		b->n_lookups--;
 	curl_multi_remove_handle(b->multi, lk->easy);
 	curl_easy_cleanup(lk->easy);
 	free(lk->url);
@@ -268,12 +273,36 @@ static void lookup_free(struct backend *b, struct backend_lookup *lk)
 	free(lk);
 }
 
+/* A POST is done: 2xx is success, anything else is said once here. */
+static void post_done(struct backend *b, struct backend_lookup *lk,
+		      CURLcode res)
+{
+	long status = 0;
+	bool ok;
+
+	if (res == CURLE_OK)
+		curl_easy_getinfo(lk->easy, CURLINFO_RESPONSE_CODE, &status);
+	ok = res == CURLE_OK && status >= 200 && status < 300;
+	if (!ok)
+		log_warnx_rl("events: POST %s: %s", lk->url, res != CURLE_OK
+			     ? (lk->errbuf[0] ? lk->errbuf
+				: curl_easy_strerror(res)) : "HTTP status not 2xx");
+	lk->post_done(lk->post_arg, ok);
+	lookup_free(b, lk);
+}
+
 static void lookup_done(struct backend *b, struct backend_lookup *lk,
 			CURLcode res)
 {
 	struct backend_answer a;
-	const struct backend_answer *ans = read_result(b, lk, res, &a);
+	const struct backend_answer *ans;
 	struct backend_waiter *w;
+
+	if (lk->post_done) {
+		post_done(b, lk, res);
+		return;
+	}
+	ans = read_result(b, lk, res, &a);
 
 	/* done() frees the waiter's record: take each off first. */
 	while ((w = LIST_FIRST(&lk->waiters))) {
@@ -449,6 +478,47 @@ int backend_ask(struct pxe_ctx *ctx, const char *url,
 	}
 	w->lk = lk;
 	LIST_INSERT_HEAD(&lk->waiters, w, link);
+	return 0;
+}
+
+static struct curl_slist *json_body_headers(void)
+{
+	static struct curl_slist *h;
+
+	if (!h)
+		h = curl_slist_append(NULL, "Content-Type: application/json");
+	return h;
+}
+
+int backend_post(struct pxe_ctx *ctx, const char *url, const char *body,
+		 size_t len, backend_post_fn *done, void *arg)
+{
+	struct backend *b = ctx->backend;
+	struct backend_lookup *lk;
+
+	if (!b)
+		return -ENOTCONN;
+	lk = xcalloc(1, sizeof(*lk));
+	lk->b = b;
+	lk->url = xstrdup(url);
+	lk->post_done = done;
+	lk->post_arg = arg;
+	LIST_INIT(&lk->waiters);
+	if (!(lk->easy = easy_new(b, lk))) {
+		free(lk->url);
+		free(lk);
+		return -ENOMEM;
+	}
+	curl_easy_setopt(lk->easy, CURLOPT_HTTPHEADER, json_body_headers());
+	curl_easy_setopt(lk->easy, CURLOPT_POSTFIELDSIZE, (long)len);
+	curl_easy_setopt(lk->easy, CURLOPT_COPYPOSTFIELDS, body);
+	if (curl_multi_add_handle(b->multi, lk->easy) != CURLM_OK) {
+		curl_easy_cleanup(lk->easy);
+		free(lk->url);
+		free(lk);
+		return -ENOMEM;
+	}
+	LIST_INSERT_HEAD(&b->posts, lk, link);
 	return 0;
 }
 
@@ -656,6 +726,7 @@ int backend_open(struct pxe_ctx *ctx, char *err, size_t errlen)
 	b = xcalloc(1, sizeof(*b));
 	b->ctx = ctx;
 	LIST_INIT(&b->lookups);
+	LIST_INIT(&b->posts);
 	TAILQ_INIT(&b->ages);
 	for (unsigned i = 0; i < BACKEND_CACHE_BUCKETS; i++)
 		LIST_INIT(&b->buckets[i]);
@@ -685,6 +756,8 @@ void backend_close(struct pxe_ctx *ctx)
 		return;
 	while (!LIST_EMPTY(&b->lookups))
 		lookup_free(b, LIST_FIRST(&b->lookups));
+	while (!LIST_EMPTY(&b->posts))
+		lookup_free(b, LIST_FIRST(&b->posts));
 	while (!TAILQ_EMPTY(&b->ages))
 		cache_drop(b, TAILQ_FIRST(&b->ages));
 	if (b->multi) {

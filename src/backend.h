@@ -62,6 +62,13 @@ int backend_ask(struct pxe_ctx *ctx, const char *url,
  * its answer is cached for the client's retry. */
 void backend_cancel(struct backend_waiter *w);
 
+/* [events]: POST body (JSON) to url on the same client (the inventory's
+ * pinned host and CA); done(arg, ok) when it is over, ok for a 2xx.
+ * -errno when it cannot start (no backend). */
+typedef void backend_post_fn(void *arg, bool ok);
+int backend_post(struct pxe_ctx *ctx, const char *url, const char *body,
+		 size_t len, backend_post_fn *done, void *arg);
+
 const char *backend_failure_key(enum backend_failure f);
 
 #endif

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backend_proto.h"
 #include "cursor.h"
@@ -95,6 +96,26 @@ int backend_url_host(const char *url, char *host, size_t hcap,
 		return -EINVAL;
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';
+	return 0;
+}
+
+int backend_same_service(const char *events_url, const char *url,
+			 char *err, size_t errlen)
+{
+	size_t alen, blen;
+	const char *a = authority(events_url, &alen), *b;
+
+	if (!url)
+		return fmt(err, errlen, "[events] url needs a [backend] url: "
+			   "events go to the inventory"), -1;
+	b = authority(url, &blen);
+	if (!a || strchr(events_url, '$') ||
+	    (size_t)(a - events_url) != (size_t)(b - url) ||
+	    strncmp(events_url, url, (size_t)(a - events_url)) ||
+	    alen != blen || strncasecmp(a, b, alen))
+		return fmt(err, errlen, "[events] url '%s' must go to the "
+			   "[backend] url's scheme, host and port, without "
+			   "${variables}", events_url), -1;
 	return 0;
 }
 

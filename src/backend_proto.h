@@ -49,6 +49,12 @@ int backend_url_check(const char *tmpl, char *err, size_t errlen);
 int backend_url_expand(const char *tmpl, const struct backend_client *c,
 		       char *out, size_t cap);
 
+/* [events] url: goes to the inventory of url (scheme, host and port):
+ * that host is the one resolved and trusted before the chroot.  0, or
+ * -1 and err. */
+int backend_same_service(const char *events_url, const char *url,
+			 char *err, size_t errlen);
+
 /* The host (brackets removed from an IPv6 literal) and port of a URL
  * that passed backend_url_check(). */
 int backend_url_host(const char *url, char *host, size_t hcap,

@@ -29,7 +29,24 @@ struct clients {
 	struct slot s[CLIENTS_MAX];
 	struct pxe_ctx *ctx;    /* once watched: the loop, the config */
 	ev_timer watch;
+	clients_event_fn *observer;     /* [events], or NULL */
+	void *observer_arg;
 };
+
+void clients_observe(struct clients *t, clients_event_fn *fn, void *arg)
+{
+	t->observer = fn;
+	t->observer_arg = arg;
+}
+
+static void tell(struct clients *t, const struct client *c,
+		 const char *stage, const struct client_file *f)
+{
+	struct client_event e = { c, stage, f };
+
+	if (t->observer)
+		t->observer(t->observer_arg, &e);
+}
 
 static const char *const stall_keys[STALL_KINDS] = {
 	[STALL_NONE] = "",
@@ -236,6 +253,7 @@ void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 	if (s->c.stage > STAGE_LOADER)
 		s->c.n_files = 0;
 	s->c.stage = STAGE_DHCP;
+	tell(t, &s->c, "offered", NULL);
 }
 
 void clients_decided(struct clients *t, const uint8_t mac[6],
@@ -335,6 +353,7 @@ void clients_transfer_end(struct clients *t, struct client_ref ref,
 	f->ok = ok;
 	s->c.last_seen = wall_ms();
 	s->stall_logged = false;
+	tell(t, &s->c, stage_names[s->c.stage], f);
 }
 
 struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct ipaddr ip,

@@ -65,6 +65,16 @@ struct client {
 struct clients;
 struct pxe_ctx;
 
+/* A stage reached, for [events] (events.c): an offer, or a transfer
+ * over (its machine's stage then). */
+struct client_event {
+	const struct client *c;
+	const char *stage;              /* "offered", "loader", "kernel"... */
+	const struct client_file *file; /* NULL for "offered" */
+};
+typedef void clients_event_fn(void *arg, const struct client_event *e);
+void clients_observe(struct clients *t, clients_event_fn *fn, void *arg);
+
 struct clients *clients_new(void);
 void clients_free(struct clients *t);
 

@@ -129,6 +129,11 @@ static const struct key keys[] = {
 	  fallback_choices },
 	{ "backend", "max-pending", K_UINT, OFF(backend_max_pending), 1,
 	  100000, RELOAD },
+	{ "events", "url", K_OPT, OFF(events_url), 0, 0, RELOAD },
+	{ "events", "batch", K_UINT, OFF(events_batch), 1, 1000, RELOAD },
+	{ "events", "queue", K_UINT, OFF(events_queue), 1, 100000, RELOAD },
+	{ "events", "flush", K_UINT, OFF(events_flush_ms), 10, 60000,
+	  RELOAD },
 };
 
 /* Whether k's value differs between a and b. */
@@ -222,7 +227,7 @@ int config_keep_restart_keys(struct config *c, const struct config *old,
 /* [arch] stays last: config_print() lists its entries after the loop. */
 static const char *const sections[] = { "", "dhcp", "dhcp6", "tftp", "http",
 					"https", "status", "raspberry-pi",
-					"backend", "arch" };
+					"backend", "events", "arch" };
 
 struct config *config_defaults(void)
 {
@@ -267,6 +272,9 @@ struct config *config_defaults(void)
 	c->backend_negative_ttl_s = 10;
 	c->backend_fallback = BACKEND_FALLBACK_RULES;
 	c->backend_max_pending = 512;
+	c->events_batch = 50;
+	c->events_queue = 1000;
+	c->events_flush_ms = 1000;
 	c->boot[0] = xstrdup("pxelinux.0");
 	c->boot[6] = xstrdup("grubia32.efi");
 	c->boot[7] = xstrdup("grubx64.efi");
@@ -289,6 +297,7 @@ void config_free(struct config *c)
 	free(c->https_key);
 	free(c->backend_url);
 	free(c->backend_ca_file);
+	free(c->events_url);
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		free(c->ifaces[i]);
 	for (unsigned i = 0; i < ARCH_CODES; i++)
@@ -565,8 +574,8 @@ static int parse_section(struct config *c, char *line, char *section,
 		if (!strcmp(name, sections[i]))
 			return strlcpy_chk(section, name, cap);
 	return fmt(err, errlen, "unknown section [%s] (known: dhcp, dhcp6, "
-		   "tftp, http, https, status, raspberry-pi, backend, arch, "
-		   "rule NAME)",
+		   "tftp, http, https, status, raspberry-pi, backend, events, "
+		   "arch, rule NAME)",
 		   name), -1;
 }
 
@@ -736,6 +745,10 @@ static int check_whole(const struct config *c, char *err, size_t errlen)
 				   c->rules[i].name, c->rules[i].line), -1;
 	if (c->backend_url &&
 	    backend_url_check(c->backend_url, err, errlen) < 0)
+		return -1;
+	if (c->events_url &&
+	    backend_same_service(c->events_url, c->backend_url, err,
+				 errlen) < 0)
 		return -1;
 	return 0;
 }

@@ -128,6 +128,12 @@ struct config {
 	unsigned backend_negative_ttl_s;        /* 404: no entry */
 	unsigned backend_fallback;     /* enum backend_fallback */
 	unsigned backend_max_pending;  /* requests held at once */
+
+	/* [events]: boot stages POSTed to the inventory (events.c). */
+	char *events_url;              /* NULL: none */
+	unsigned events_batch;         /* events per POST */
+	unsigned events_queue;         /* waiting at most; more dropped */
+	unsigned events_flush_ms;      /* a partial batch waits this long */
 };
 
 /* What answers when the backend cannot in time. */

@@ -11,6 +11,7 @@
 #include "stats.h"
 
 struct backend;
+struct events;
 struct clients;
 struct netif;
 struct proxy;
@@ -38,6 +39,7 @@ struct pxe_ctx {
 	struct http *http;
 	struct tls *tls;                /* HTTPS certificate; NULL: no HTTPS */
 	struct backend *backend;        /* NULL: no [backend] url */
+	struct events *events;          /* with a backend */
 	struct clients *clients;        /* boot progress: /status, metrics */
 	struct status *status;
 

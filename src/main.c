@@ -19,6 +19,7 @@
 
 #include "backend.h"
 #include "clients.h"
+#include "events.h"
 #include "ctx.h"
 #include "http.h"
 #include "log.h"
@@ -352,6 +353,7 @@ int main(int argc, char **argv)
 	/* Boot progress feeds the log, /metrics and /status alike: kept
 	 * whether or not the status page is served. */
 	ctx.clients = clients_new();
+	events_open(&ctx);
 	ctx.notify_fd = notify_open();
 	if (!ctx.foreground && daemon(0, 0) < 0)
 		fatal("daemon");

@@ -55,6 +55,10 @@ struct stats {
 	uint64_t backend_joined;        /* a request joined a lookup */
 	uint64_t backend_fallbacks;     /* decided without the backend */
 	uint64_t backend_overflow;      /* max-pending reached */
+	uint64_t events_sent;           /* [events] delivered */
+	uint64_t events_dropped;        /* queue full */
+	uint64_t events_post_failures;  /* POSTs that failed (retried) */
+	uint32_t events_queued;         /* gauge */
 	/* gauges */
 	uint32_t backend_pending;       /* requests held for an answer */
 	uint32_t tftp_active;

@@ -79,6 +79,18 @@ static void backend_metrics(const struct stats *s, FILE *out)
 		"pxeproxyd_backend_pending %u\n",
 		(unsigned long long)s->backend_fallbacks,
 		(unsigned long long)s->backend_overflow, s->backend_pending);
+	fprintf(out, "# HELP pxeproxyd_events_total [events]: delivered, "
+		"dropped (queue full), failed POSTs (retried).\n"
+		"# TYPE pxeproxyd_events_total counter\n"
+		"pxeproxyd_events_total{result=\"sent\"} %llu\n"
+		"pxeproxyd_events_total{result=\"dropped\"} %llu\n"
+		"pxeproxyd_events_total{result=\"post_failed\"} %llu\n"
+		"# HELP pxeproxyd_events_queued Events waiting to be sent.\n"
+		"# TYPE pxeproxyd_events_queued gauge\n"
+		"pxeproxyd_events_queued %u\n",
+		(unsigned long long)s->events_sent,
+		(unsigned long long)s->events_dropped,
+		(unsigned long long)s->events_post_failures, s->events_queued);
 }
 
 void status_metrics(const struct pxe_ctx *ctx, FILE *out)

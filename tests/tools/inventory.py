@@ -10,6 +10,9 @@ request so that a test can change it while the service runs):
    "52:54:00:00:00:04": {"_size": 10485760},               200, 10 MB body
    "52:54:00:00:00:05": {"_hang": true},                   never answers
    "52:54:00:00:00:06": {"_status": 500}}                  that status
+POST /events ([events]): a JSON array of events, each logged as
+"EVENT <stage> <mac> <file> <bytes>"; answered with the table's
+"_events_status" (default 204), so a test can take the endpoint down.
 A MAC not in the table gets 404, or {"boot": B} with --default-boot B;
 --delay S delays every answer by S seconds (a backend's latency).  Every request is logged, one line,
 "<path> <status>" when it is answered, "<path> hang" when it is held, to
@@ -72,6 +75,20 @@ class Handler(BaseHTTPRequestHandler):
         else:
             body = {k: v for k, v in entry.items() if not k.startswith("_")}
             self.send(entry.get("_status", 200), json.dumps(body).encode())
+
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(min(n, 1 << 20))
+        with open(ARGS.table) as f:
+            status = json.load(f).get("_events_status", 204)
+        if status < 300:
+            for e in json.loads(body):
+                log("EVENT %s %s %s %s" % (e["stage"], e["mac"], e["file"],
+                                           e.get("bytes", "-")))
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
 
 class Server(socketserver.ThreadingMixIn, HTTPServer):

@@ -59,6 +59,26 @@ static void config_bad(void)
 	config_refuses("[backend]\nurl = http://inv:99999/\n", "bad host or port");
 	config_refuses("[backend]\nurl = http://[::1/\n", "bad host or port");
 	config_refuses("[backend]\ntimeout = 5000\n", "from 10 to 3000");
+	config_refuses("[events]\nurl = http://inv/e\n", "needs a [backend]");
+	config_refuses("[backend]\nurl = http://inv/m/${mac}\n"
+		       "[events]\nurl = http://other/e\n", "must go to");
+	config_refuses("[backend]\nurl = http://inv/m/${mac}\n"
+		       "[events]\nurl = https://inv/e\n", "must go to");
+	config_refuses("[backend]\nurl = http://inv:81/m\n"
+		       "[events]\nurl = http://inv/e\n", "must go to");
+}
+
+static void events_keys(void)
+{
+	struct config *c = config_parse("t.conf",
+		"[backend]\nurl = http://INV:8000/m/${mac}\n"
+		"[events]\nurl = http://inv:8000/events?site=a\nbatch = 7\n"
+		"queue = 9\nflush = 20\n", err, sizeof(err));
+
+	CHECK(c && !strcmp(c->events_url, "http://inv:8000/events?site=a") &&
+	      c->events_batch == 7 && c->events_queue == 9 &&
+	      c->events_flush_ms == 20);
+	config_free(c);
 }
 
 static void url_expand(void)
@@ -186,6 +206,7 @@ int main(void)
 {
 	config_keys();
 	config_bad();
+	events_keys();
 	url_expand();
 	url_host();
 	answers_good();
