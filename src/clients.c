@@ -245,6 +245,9 @@ void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     struct ipaddr ip)
 {
 	struct slot *s = find_or_take(t, mac, ip);
+	/* Firmware asks twice and again on 4011: one event for the stage. */
+	bool again = s->c.stage == STAGE_DHCP && s->c.offered[0] &&
+		     !strncmp(s->c.offered, offered, sizeof(s->c.offered) - 1);
 
 	s->c.arch = arch;
 	log_vis(s->c.vendor, sizeof(s->c.vendor), vendor, vendor_len);
@@ -253,7 +256,8 @@ void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 	if (s->c.stage > STAGE_LOADER)
 		s->c.n_files = 0;
 	s->c.stage = STAGE_DHCP;
-	tell(t, &s->c, "offered", NULL);
+	if (!again)
+		tell(t, &s->c, "offered", NULL);
 }
 
 void clients_decided(struct clients *t, const uint8_t mac[6],
