@@ -5,7 +5,8 @@
 #   contrib/deps.sh only PACKAGE...   (those packages: tests/e2e/setup.sh)
 set -eu
 BUILD="build-essential autoconf automake pkg-config libev-dev libnl-3-dev
- libnl-route-3-dev libcap-ng-dev libssl-dev"
+ libnl-route-3-dev libcap-ng-dev libssl-dev libcurl4-openssl-dev
+ libjansson-dev"
 # Real peers for the integration tests: TFTP clients (tftp-hpa, busybox,
 # curl), DHCP clients (dhclient, udhcpc in busybox), a plain DHCP server
 # (dnsmasq), packet loss (nftables), the test tools (python3).

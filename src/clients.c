@@ -29,7 +29,24 @@ struct clients {
 	struct slot s[CLIENTS_MAX];
 	struct pxe_ctx *ctx;    /* once watched: the loop, the config */
 	ev_timer watch;
+	clients_event_fn *observer;     /* [events], or NULL */
+	void *observer_arg;
 };
+
+void clients_observe(struct clients *t, clients_event_fn *fn, void *arg)
+{
+	t->observer = fn;
+	t->observer_arg = arg;
+}
+
+static void tell(struct clients *t, const struct client *c,
+		 const char *stage, const struct client_file *f)
+{
+	struct client_event e = { c, stage, f };
+
+	if (t->observer)
+		t->observer(t->observer_arg, &e);
+}
 
 static const char *const stall_keys[STALL_KINDS] = {
 	[STALL_NONE] = "",
@@ -228,6 +245,9 @@ void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     struct ipaddr ip)
 {
 	struct slot *s = find_or_take(t, mac, ip);
+	/* Firmware asks twice and again on 4011: one event for the stage. */
+	bool again = s->c.stage == STAGE_DHCP && s->c.offered[0] &&
+		     !strncmp(s->c.offered, offered, sizeof(s->c.offered) - 1);
 
 	s->c.arch = arch;
 	log_vis(s->c.vendor, sizeof(s->c.vendor), vendor, vendor_len);
@@ -236,6 +256,19 @@ void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 	if (s->c.stage > STAGE_LOADER)
 		s->c.n_files = 0;
 	s->c.stage = STAGE_DHCP;
+	if (!again)
+		tell(t, &s->c, "offered", NULL);
+}
+
+void clients_decided(struct clients *t, const uint8_t mac[6],
+		     const char *source)
+{
+	struct ipaddr none = { 0 };
+	struct slot *s = find(t, mac, none);
+
+	if (s)
+		snprintf(s->c.decided_by, sizeof(s->c.decided_by), "%s",
+			 source);
 }
 
 void clients_describe(struct clients *t, const uint8_t mac[6],
@@ -324,6 +357,7 @@ void clients_transfer_end(struct clients *t, struct client_ref ref,
 	f->ok = ok;
 	s->c.last_seen = wall_ms();
 	s->stall_logged = false;
+	tell(t, &s->c, stage_names[s->c.stage], f);
 }
 
 struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct ipaddr ip,
@@ -383,6 +417,8 @@ static void json_client(const struct slot *s, unsigned stall_s, FILE *out)
 	json_str(out, c->vendor);
 	fprintf(out, ",\"offered\":");
 	json_str(out, c->offered);
+	if (c->decided_by[0])
+		fprintf(out, ",\"decided_by\":\"%s\"", c->decided_by);
 	if (c->model[0]) {
 		fprintf(out, ",\"model\":");
 		json_str(out, c->model);
@@ -465,6 +501,8 @@ void clients_html_rows(const struct clients *t, FILE *out)
 		}
 		fprintf(out, "</td><td>%s</td><td>%u</td><td>", ip, c->arch);
 		html_str(out, c->offered);
+		if (c->decided_by[0])
+			fprintf(out, " <small>(%s)</small>", c->decided_by);
 		fprintf(out, "</td>");
 		for (int st = 0; st < STAGE_COUNT; st++)
 			fprintf(out, "<td class=\"%s\">%s</td>",

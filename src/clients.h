@@ -54,6 +54,7 @@ struct client {
 	uint16_t arch;
 	char vendor[48];
 	char offered[128];
+	char decided_by[10];    /* rule, backend, cache, fallback; "": v6 */
 	enum client_stage stage;
 	char model[32];         /* a Raspberry Pi's, "" for other machines */
 	char serial[9];         /* its serial (TFTP prefix), or "" */
@@ -63,6 +64,16 @@ struct client {
 
 struct clients;
 struct pxe_ctx;
+
+/* A stage reached, for [events] (events.c): an offer, or a transfer
+ * over (its machine's stage then). */
+struct client_event {
+	const struct client *c;
+	const char *stage;              /* "offered", "loader", "kernel"... */
+	const struct client_file *file; /* NULL for "offered" */
+};
+typedef void clients_event_fn(void *arg, const struct client_event *e);
+void clients_observe(struct clients *t, clients_event_fn *fn, void *arg);
 
 struct clients *clients_new(void);
 void clients_free(struct clients *t);
@@ -82,6 +93,10 @@ void clients_watch(struct pxe_ctx *ctx);
 void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
 		     const char *vendor, size_t vendor_len, const char *offered,
 		     struct ipaddr ip);
+
+/* Where the offer's decision came from (proxy.c's source names). */
+void clients_decided(struct clients *t, const uint8_t mac[6],
+		     const char *source);
 
 /* A Raspberry Pi: its model and, when its request told, its serial
  * (else its first serial-prefixed TFTP read fills it in). */

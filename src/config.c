@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_proto.h"
 #include "clients.h"
 #include "config.h"
 #include "log.h"
@@ -36,7 +37,10 @@
 
 /* K_PATH: a K_STR that names a directory inside the root, kept in the
  * form path_normalize() gives it (no "..", no leading '/'). */
-enum ktype { K_STR, K_PATH, K_BOOL, K_UINT, K_IFACE, K_ADDR, K_ADDR6 };
+/* K_OPT: a K_STR that may be unset (NULL).  K_CHOICE: one of the row's
+ * choices, stored as its index. */
+enum ktype { K_STR, K_OPT, K_PATH, K_BOOL, K_UINT, K_CHOICE, K_IFACE, K_ADDR,
+	     K_ADDR6 };
 
 /* One row per setting.  restart: bound, chrooted or dropped to at start,
  * so a reload keeps the value in force (and says so). */
@@ -47,10 +51,14 @@ struct key {
 	size_t off;
 	long long min, max;
 	bool restart;
+	const char *const *choices;     /* K_CHOICE: NULL-terminated */
 };
 
-#define RESTART true
-#define RELOAD false
+static const char *const fallback_choices[] = { "rules", "ignore", NULL };
+
+/* The last columns: restart, then no choices (all rows but K_CHOICE's). */
+#define RESTART true, NULL
+#define RELOAD false, NULL
 
 #define OFF(f) offsetof(struct config, f)
 
@@ -103,6 +111,30 @@ static const struct key keys[] = {
 	  RELOAD },
 	{ "raspberry-pi", "shared-dir", K_PATH, OFF(rpi_shared_dir), 0, 0,
 	  RELOAD },
+	/* The host is resolved and the CA bundle read outside the chroot:
+	 * at start, and on reload by the monitor (backend.c).  Turning the
+	 * backend on or off needs a restart (backend_keep_onoff()). */
+	{ "backend", "url", K_OPT, OFF(backend_url), 0, 0, RELOAD },
+	{ "backend", "ca-file", K_OPT, OFF(backend_ca_file), 0, 0, RELOAD },
+	/* How long a request waits for its answer: firmware retries its
+	 * DISCOVER after 4 s (PXE spec 2.2.2), so well under that. */
+	{ "backend", "timeout", K_UINT, OFF(backend_timeout_ms), 10, 3000,
+	  RELOAD },
+	{ "backend", "transfer-timeout", K_UINT,
+	  OFF(backend_transfer_timeout_s), 1, 300, RELOAD },
+	{ "backend", "cache-ttl", K_UINT, OFF(backend_cache_ttl_s), 0, 86400,
+	  RELOAD },
+	{ "backend", "negative-cache-ttl", K_UINT, OFF(backend_negative_ttl_s),
+	  0, 86400, RELOAD },
+	{ "backend", "fallback", K_CHOICE, OFF(backend_fallback), 0, 0, false,
+	  fallback_choices },
+	{ "backend", "max-pending", K_UINT, OFF(backend_max_pending), 1,
+	  100000, RELOAD },
+	{ "events", "url", K_OPT, OFF(events_url), 0, 0, RELOAD },
+	{ "events", "batch", K_UINT, OFF(events_batch), 1, 1000, RELOAD },
+	{ "events", "queue", K_UINT, OFF(events_queue), 1, 100000, RELOAD },
+	{ "events", "flush", K_UINT, OFF(events_flush_ms), 10, 60000,
+	  RELOAD },
 };
 
 /* Whether k's value differs between a and b. */
@@ -113,11 +145,15 @@ static bool key_differs(const struct key *k, const struct config *a,
 
 	switch (k->type) {
 	case K_STR:
+	case K_OPT:
 	case K_PATH:
+		if (!*(char *const *)pa || !*(char *const *)pb)
+			return *(char *const *)pa != *(char *const *)pb;
 		return strcmp(*(char *const *)pa, *(char *const *)pb) != 0;
 	case K_BOOL:
 		return *(const bool *)pa != *(const bool *)pb;
 	case K_UINT:
+	case K_CHOICE:
 		return *(const unsigned *)pa != *(const unsigned *)pb;
 	case K_ADDR:
 		return memcmp(pa, pb, sizeof(struct in_addr)) != 0;
@@ -141,14 +177,17 @@ static void key_copy(const struct key *k, struct config *to,
 
 	switch (k->type) {
 	case K_STR:
+	case K_OPT:
 	case K_PATH:
 		free(*(char **)pt);
-		*(char **)pt = xstrdup(*(char *const *)pf);
+		*(char **)pt = *(char *const *)pf ? xstrdup(*(char *const *)pf)
+						  : NULL;
 		return;
 	case K_BOOL:
 		*(bool *)pt = *(const bool *)pf;
 		return;
 	case K_UINT:
+	case K_CHOICE:
 		*(unsigned *)pt = *(const unsigned *)pf;
 		return;
 	case K_ADDR:
@@ -189,7 +228,7 @@ int config_keep_restart_keys(struct config *c, const struct config *old,
 /* [arch] stays last: config_print() lists its entries after the loop. */
 static const char *const sections[] = { "", "dhcp", "dhcp6", "tftp", "http",
 					"https", "status", "raspberry-pi",
-					"arch" };
+					"backend", "events", "arch" };
 
 struct config *config_defaults(void)
 {
@@ -229,6 +268,15 @@ struct config *config_defaults(void)
 	c->status_stall_s = CLIENT_STALL_SECS;
 	c->rpi_enable = true;
 	c->rpi_shared_dir = xstrdup(RPI_SHARED_DIR);
+	c->backend_timeout_ms = 1000;
+	c->backend_transfer_timeout_s = 10;
+	c->backend_cache_ttl_s = 60;
+	c->backend_negative_ttl_s = 10;
+	c->backend_fallback = BACKEND_FALLBACK_RULES;
+	c->backend_max_pending = 512;
+	c->events_batch = 50;
+	c->events_queue = 1000;
+	c->events_flush_ms = 1000;
 	c->boot[0] = xstrdup("pxelinux.0");
 	c->boot[6] = xstrdup("grubia32.efi");
 	c->boot[7] = xstrdup("grubx64.efi");
@@ -249,6 +297,9 @@ void config_free(struct config *c)
 	free(c->rpi_shared_dir);
 	free(c->https_cert);
 	free(c->https_key);
+	free(c->backend_url);
+	free(c->backend_ca_file);
+	free(c->events_url);
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		free(c->ifaces[i]);
 	for (unsigned i = 0; i < ARCH_CODES; i++)
@@ -361,6 +412,7 @@ static int set_key(struct config *c, const struct key *k, char *v,
 
 	switch (k->type) {
 	case K_STR:
+	case K_OPT:
 		if (!*v || !printable(v))
 			return fmt(err, errlen, "'%s' needs a value without "
 				   "blanks", k->name), -1;
@@ -388,6 +440,16 @@ static int set_key(struct config *c, const struct key *k, char *v,
 				   k->name, k->min, k->max), -1;
 		*(unsigned *)(base + k->off) = (unsigned)n;
 		return 0;
+	case K_CHOICE:
+		for (unsigned i = 0; k->choices[i]; i++) {
+			if (!strcmp(v, k->choices[i])) {
+				*(unsigned *)(base + k->off) = i;
+				return 0;
+			}
+		}
+		return fmt(err, errlen, "bad value '%s' for '%s': expected %s "
+			   "or %s", v, k->name, k->choices[0], k->choices[1]),
+		       -1;
 	case K_ADDR:
 		if (inet_pton(AF_INET, v, base + k->off) != 1)
 			return fmt(err, errlen, "bad value '%s' for '%s': "
@@ -426,7 +488,7 @@ size_t boot_template_max_len(const char *t)
 	return len;
 }
 
-static int check_boot(const char *v, char *err, size_t errlen)
+int config_check_boot(const char *v, char *err, size_t errlen)
 {
 	size_t max;
 
@@ -453,7 +515,7 @@ static int set_arch(struct config *c, const char *name, const char *v,
 		return fmt(err, errlen, "unknown architecture '%s' (a name "
 			   "such as bios, x64-efi, arm64-efi, or a code "
 			   "0-%d)", name, ARCH_CODES - 1), -1;
-	if (strcmp(v, "none") && check_boot(v, err, errlen) < 0)
+	if (strcmp(v, "none") && config_check_boot(v, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		free(c->boot[codes[i]]);
@@ -514,7 +576,8 @@ static int parse_section(struct config *c, char *line, char *section,
 		if (!strcmp(name, sections[i]))
 			return strlcpy_chk(section, name, cap);
 	return fmt(err, errlen, "unknown section [%s] (known: dhcp, dhcp6, "
-		   "tftp, http, https, status, raspberry-pi, arch, rule NAME)",
+		   "tftp, http, https, status, raspberry-pi, backend, events, "
+		   "arch, rule NAME)",
 		   name), -1;
 }
 
@@ -573,7 +636,7 @@ static int set_action(struct rule *r, enum rule_action a, const char *v,
 	if (a == RULE_REFUSE)
 		v = BOOT_REFUSED_NAME;
 	if ((a == RULE_BOOT || a == RULE_SCRIPT || a == RULE_REFUSE) &&
-	    check_boot(v, err, errlen) < 0)
+	    config_check_boot(v, err, errlen) < 0)
 		return -1;
 	if (a == RULE_SCRIPT && strncmp(v, "http://", 7) &&
 	    strncmp(v, "https://", 8))
@@ -682,6 +745,13 @@ static int check_whole(const struct config *c, char *err, size_t errlen)
 				   "action: boot, script, ignore or "
 				   "raspberry-pi-boot",
 				   c->rules[i].name, c->rules[i].line), -1;
+	if (c->backend_url &&
+	    backend_url_check(c->backend_url, err, errlen) < 0)
+		return -1;
+	if (c->events_url &&
+	    backend_same_service(c->events_url, c->backend_url, err,
+				 errlen) < 0)
+		return -1;
 	return 0;
 }
 
@@ -791,6 +861,17 @@ static void print_key(const struct config *c, const struct key *k, FILE *out)
 	case K_PATH:
 		fprintf(out, "%s = %s\n", k->name,
 			*(char *const *)(base + k->off));
+		break;
+	case K_OPT:
+		if (*(char *const *)(base + k->off))
+			fprintf(out, "%s = %s\n", k->name,
+				*(char *const *)(base + k->off));
+		else
+			fprintf(out, "# %s: not set\n", k->name);
+		break;
+	case K_CHOICE:
+		fprintf(out, "%s = %s\n", k->name,
+			k->choices[*(const unsigned *)(base + k->off)]);
 		break;
 	case K_BOOL:
 		fprintf(out, "%s = %s\n", k->name,

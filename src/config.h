@@ -25,6 +25,10 @@
 /* An HTTP boot client given a bare file name gets "http://SERVER/" + it. */
 #define BOOT_HTTP_PREFIX_MAX (7 + BOOT_VAR_SERVER_MAX + 1)
 
+/* A boot file or script template fits option 67 and is printable:
+ * 0, else -1 with the reason in err. */
+int config_check_boot(const char *v, char *err, size_t errlen);
+
 /* The longest a boot template can become for any client. */
 size_t boot_template_max_len(const char *tmpl);
 
@@ -114,7 +118,27 @@ struct config {
 
 	struct rule rules[CONF_MAX_RULES];
 	unsigned n_rules;
+
+	/* [backend]: boot decisions from an inventory (backend.c); off
+	 * while url is NULL. */
+	char *backend_url;             /* template: ${mac}, ${arch}... */
+	char *backend_ca_file;         /* NULL: the system's bundle */
+	unsigned backend_timeout_ms;   /* a request waits this long */
+	unsigned backend_transfer_timeout_s;    /* a lookup lives this long */
+	unsigned backend_cache_ttl_s;
+	unsigned backend_negative_ttl_s;        /* 404: no entry */
+	unsigned backend_fallback;     /* enum backend_fallback */
+	unsigned backend_max_pending;  /* requests held at once */
+
+	/* [events]: boot stages POSTed to the inventory (events.c). */
+	char *events_url;              /* NULL: none */
+	unsigned events_batch;         /* events per POST */
+	unsigned events_queue;         /* waiting at most; more dropped */
+	unsigned events_flush_ms;      /* a partial batch waits this long */
 };
+
+/* What answers when the backend cannot in time. */
+enum backend_fallback { BACKEND_FALLBACK_RULES, BACKEND_FALLBACK_IGNORE };
 
 /* What the command line sets; it wins over the file, on reload too. */
 struct config_overrides {

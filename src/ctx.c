@@ -4,7 +4,9 @@
 
 #include <unistd.h>
 
+#include "backend.h"
 #include "clients.h"
+#include "events.h"
 #include "ctx.h"
 #include "http.h"
 #include "netif.h"
@@ -22,6 +24,8 @@ void ctx_close_modules(struct pxe_ctx *ctx)
 	ctx->tls = NULL;
 	tftp_close(ctx);
 	proxy_close(ctx);
+	events_close(ctx);
+	backend_close(ctx);
 	proxy6_close(ctx, ctx->proxy6);
 	ctx->proxy6 = NULL;
 	netif_close(ctx);

@@ -10,6 +10,8 @@
 #include "config.h"
 #include "stats.h"
 
+struct backend;
+struct events;
 struct clients;
 struct netif;
 struct proxy;
@@ -36,6 +38,8 @@ struct pxe_ctx {
 	struct tftp *tftp;
 	struct http *http;
 	struct tls *tls;                /* HTTPS certificate; NULL: no HTTPS */
+	struct backend *backend;        /* NULL: no [backend] url */
+	struct events *events;          /* with a backend */
 	struct clients *clients;        /* boot progress: /status, metrics */
 	struct status *status;
 

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "clients.h"
+#include "events.h"
 #include "ctx.h"
 #include "http.h"
 #include "log.h"
@@ -243,8 +245,10 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 		if (ctx->monitor_fd >= 0)
 			monitor_request_reload(ctx);
 		else if (reload_apply(ctx, reload_load(ctx, err, sizeof(err)),
-				      err) == 0)
+				      err) == 0) {
 			reload_tls_files(ctx);
+			reload_backend_files(ctx);
+		}
 		return;
 	}
 	log_info("%s: exiting", strsignal(w->signum));
@@ -344,9 +348,12 @@ int main(int argc, char **argv)
 	open_root(&ctx);
 	load_tls(&ctx);
 	open_sockets(&ctx);
+	if (backend_open(&ctx, err, sizeof(err)) < 0)
+		fatalx("%s", err);
 	/* Boot progress feeds the log, /metrics and /status alike: kept
 	 * whether or not the status page is served. */
 	ctx.clients = clients_new();
+	events_open(&ctx);
 	ctx.notify_fd = notify_open();
 	if (!ctx.foreground && daemon(0, 0) < 0)
 		fatal("daemon");

@@ -8,7 +8,9 @@
  * the worker), reads the file and writes "<u32 length><text>" to the
  * worker, then the HTTPS certificate chain and key the new config names
  * in the same form (empty when there is no HTTPS, or they could not be
- * read: the worker keeps the pair in use).  The monitor reads nothing from the network and nothing from
+ * read: the worker keeps the pair in use), then for [backend] the
+ * inventory host's addresses and its CA bundle (backend_prepare(); empty
+ * parts keep the ones in use).  The monitor reads nothing from the network and nothing from
  * the worker but that one byte; when the worker exits, so does it, with
  * the worker's status.
  */
@@ -25,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "ctx.h"
 #include "http.h"
 #include "log.h"
@@ -109,12 +112,33 @@ static void read_tls_pair(struct pxe_ctx *ctx, const char *text,
 	config_free(c);
 }
 
+/* Monitor: what libcurl needs from the real root for the new config's
+ * [backend] (the worker cannot resolve or read it in the chroot); empty
+ * when the backend was off at start (it stays off until a restart). */
+static void read_backend_prep(struct pxe_ctx *ctx, const char *text,
+			      struct backend_prep *p)
+{
+	char err[1024];
+	struct config *c;
+
+	memset(p, 0, sizeof(*p));
+	if (!ctx->cfg->backend_url)
+		return;
+	c = reload_parse(ctx, text, err, sizeof(err));
+	if (!c)
+		return;
+	if (c->backend_url && backend_prepare(c, p, err, sizeof(err)) < 0)
+		log_warnx("reload: %s; the CA bundle in use stays", err);
+	config_free(c);
+}
+
 /* Monitor: read the file and send it; a file that cannot be read is
  * reported here and nothing is sent (the old config stays). */
 static void send_config(struct pxe_ctx *ctx, int fd)
 {
 	const char *path = ctx->config_path;
 	struct tls_pair pair;
+	struct backend_prep prep;
 	char *text = NULL;
 	uint32_t len = 0;
 	FILE *f;
@@ -140,11 +164,16 @@ static void send_config(struct pxe_ctx *ctx, int fd)
 	if (text)
 		text[len] = '\0';
 	read_tls_pair(ctx, text ? text : "", &pair);
+	read_backend_prep(ctx, text ? text : "", &prep);
 	if (send_blob(fd, text, len) < 0 ||
 	    send_blob(fd, pair.cert, (uint32_t)pair.cert_len) < 0 ||
-	    send_blob(fd, pair.key, (uint32_t)pair.key_len) < 0)
+	    send_blob(fd, pair.key, (uint32_t)pair.key_len) < 0 ||
+	    send_blob(fd, prep.resolve, prep.resolve ?
+		      (uint32_t)strlen(prep.resolve) : 0) < 0 ||
+	    send_blob(fd, prep.ca, (uint32_t)prep.ca_len) < 0)
 		log_warn("reload: writing to the worker");
 	tls_pair_clear(&pair);
+	backend_prep_clear(&prep);
 	free(text);
 }
 
@@ -257,15 +286,19 @@ static void on_monitor(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct pxe_ctx *ctx = w->data;
 	struct tls_pair pair = { 0 };
+	struct backend_prep prep = { 0 };
 	char *text = NULL;
 	char err[1024];
-	size_t len = 0;
+	size_t len = 0, rlen;
 
 	if (read_blob(w->fd, MONITOR_MAX_TEXT, &text, &len) < 0 ||
 	    read_blob(w->fd, TLS_MAX_PEM, &pair.cert, &pair.cert_len) < 0 ||
-	    read_blob(w->fd, TLS_MAX_PEM, &pair.key, &pair.key_len) < 0) {
+	    read_blob(w->fd, TLS_MAX_PEM, &pair.key, &pair.key_len) < 0 ||
+	    read_blob(w->fd, BACKEND_RESOLVE_MAX, &prep.resolve, &rlen) < 0 ||
+	    read_blob(w->fd, BACKEND_CA_MAX, &prep.ca, &prep.ca_len) < 0) {
 		free(text);
 		tls_pair_clear(&pair);
+		backend_prep_clear(&prep);
 		log_warnx("monitor process gone: exiting");
 		ev_break(loop, EVBREAK_ALL);
 		return;
@@ -275,10 +308,17 @@ static void on_monitor(struct ev_loop *loop, ev_io *w, int revents)
 	} else {
 		struct config *c = reload_parse(ctx, text, err, sizeof(err));
 
-		if (reload_apply(ctx, c, err) == 0)
+		if (reload_apply(ctx, c, err) == 0) {
 			reload_tls(ctx, &pair);
+			if (!prep.ca_len) {
+				free(prep.ca);  /* read_blob's empty string */
+				prep.ca = NULL;
+			}
+			backend_reload(ctx, &prep);
+		}
 	}
 	tls_pair_clear(&pair);
+	backend_prep_clear(&prep);
 	free(text);
 }
 

@@ -11,12 +11,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "bootsel.h"
 #include "clients.h"
 #include "ctx.h"
@@ -43,13 +45,40 @@ struct delayed {
 	LIST_ENTRY(delayed) entry;
 };
 
+/* A request waiting for the backend: the datagram as it came, parsed
+ * again when the answer (or the timeout) arrives. */
+struct held {
+	struct backend_waiter w;
+	ev_timer timer;                 /* [backend] timeout */
+	struct pxe_ctx *ctx;
+	unsigned port;
+	struct udp_meta meta;
+	struct in_addr server;
+	char ifname[IF_NAMESIZE];
+	size_t len;
+	uint8_t pkt[DHCP_MAX_LEN];
+	LIST_ENTRY(held) entry;
+};
+
 struct proxy {
 	int fd67, fd4011;
 	bool raw67;             /* fd67 is a packet socket (port 67 taken) */
 	ev_io w67, w4011;
 	LIST_HEAD(, delayed) delayed;
 	unsigned n_delayed;
+	LIST_HEAD(, held) held;
+	unsigned n_held;
 };
+
+static const char *const source_names[] = {
+	[SRC_RULE] = "rule", [SRC_BACKEND] = "backend",
+	[SRC_CACHE] = "cache", [SRC_FALLBACK] = "fallback",
+};
+
+const char *proxy_source_name(enum decision_source s)
+{
+	return source_names[s];
+}
 
 static const char *const drop_names[DROP_REASONS] = {
 	[DROP_MALFORMED] = "malformed",
@@ -109,6 +138,28 @@ static bool type_for_port(int type, unsigned port)
 	if (port == PXE_BOOT_PORT)
 		return type == DHCPREQUEST;
 	return type == DHCPDISCOVER;
+}
+
+bool proxy_is_boot_request(const struct dhcp_msg *m, unsigned port)
+{
+	uint16_t arch;
+
+	return m->op == BOOTREQUEST && type_for_port(dhcp_msg_type(m), port) &&
+	       client_class(m) && dhcp_client_arch(m, &arch) != -2;
+}
+
+void proxy_backend_client(const struct dhcp_msg *m, const char *ifname,
+			  struct backend_client *bc)
+{
+	memset(bc, 0, sizeof(*bc));
+	bc->mac = m->chaddr;
+	bc->mac_len = MIN(m->hlen, sizeof(m->chaddr));
+	if (dhcp_client_arch(m, &bc->arch) < 0)
+		bc->arch = 0;
+	dhcp_opt(m, OPT_CLIENT_UUID, &bc->uuid, &bc->uuid_len);
+	dhcp_opt(m, OPT_VENDOR_CLASS, &bc->vendor, &bc->vendor_len);
+	dhcp_opt(m, OPT_USER_CLASS, &bc->user_class, &bc->user_class_len);
+	bc->ifname = ifname;
 }
 
 /* What the shared rules see of a DHCPv4 client. */
@@ -209,9 +260,35 @@ static enum drop_reason answer_pi(const struct config *c, unsigned port,
 	return DROP_REASONS;
 }
 
+/* The inventory's answer in place of boot_choose(), with the same
+ * guard against handing iPXE to iPXE. */
+static enum drop_reason choose_answer(const struct backend_answer *ba,
+				      const struct boot_query *q,
+				      const char **boot, const char **rule)
+{
+	*rule = "backend";
+	if (ba->action == RULE_IGNORE)
+		return DROP_RULE_IGNORE;
+	*boot = ba->boot;
+	if (ba->action == RULE_BOOT && boot_is_ipxe_client(q) &&
+	    boot_is_ipxe_binary(ba->boot))
+		return DROP_IPXE_LOOP;
+	return DROP_REASONS;
+}
+
 enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 			      unsigned port, const struct sockaddr_in *from,
 			      struct in_addr server, struct proxy_answer *a)
+{
+	return proxy_decide_with(c, m, port, from, server, NULL, a);
+}
+
+enum drop_reason proxy_decide_with(const struct config *c,
+				   const struct dhcp_msg *m, unsigned port,
+				   const struct sockaddr_in *from,
+				   struct in_addr server,
+				   const struct backend_answer *ba,
+				   struct proxy_answer *a)
 {
 	struct boot_query q;
 	enum drop_reason why;
@@ -235,7 +312,13 @@ enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 	fill_query(m, a->arch, &q);
 	q.rpi = !http && rpi_detect(m, a->arch, &a->pi);
 	q.rpi_answer_ok = !http;
-	why = boot_choose(c, &q, &b, &a->rule);
+	if (ba && ba->action != RULE_NONE) {
+		why = choose_answer(ba, &q, &b, &a->rule);
+		a->has_delay = ba->has_delay;
+		a->delay_ms = ba->reply_delay_ms;
+	} else {
+		why = boot_choose(c, &q, &b, &a->rule);
+	}
 	if (why != DROP_REASONS)
 		return why;
 	if (b == boot_rpi_menu) {
@@ -334,7 +417,8 @@ static void on_delay_done(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void send_later(struct pxe_ctx *ctx, unsigned port,
 		       const struct proxy_answer *a, int ifindex,
-		       const char *ifname, const uint8_t *out, size_t len)
+		       const char *ifname, const uint8_t *out, size_t len,
+		       unsigned delay_ms)
 {
 	struct proxy *p = ctx->proxy;
 	struct delayed *d;
@@ -359,8 +443,7 @@ static void send_later(struct pxe_ctx *ctx, unsigned port,
 	memcpy(d->out, out, len);
 	LIST_INSERT_HEAD(&p->delayed, d, entry);
 	p->n_delayed++;
-	ev_timer_init(&d->timer, on_delay_done,
-		      ctx->cfg->reply_delay_ms / 1000.0, 0);
+	ev_timer_init(&d->timer, on_delay_done, delay_ms / 1000.0, 0);
 	d->timer.data = d;
 	ev_timer_start(ctx->loop, &d->timer);
 }
@@ -371,6 +454,7 @@ static void send_answer(struct pxe_ctx *ctx, unsigned port,
 {
 	uint8_t out[DHCP_MAX_LEN];
 	int len = dhcp_build_reply(m, &a->reply, out, sizeof(out));
+	unsigned delay = a->has_delay ? a->delay_ms : ctx->cfg->reply_delay_ms;
 
 	mac_str(a->mac, sizeof(a->mac), m->chaddr,
 		MIN(m->hlen, sizeof(m->chaddr)));
@@ -380,8 +464,9 @@ static void send_answer(struct pxe_ctx *ctx, unsigned port,
 			     a->mac);
 		return;
 	}
-	if (ctx->cfg->reply_delay_ms) {
-		send_later(ctx, port, a, ifindex, ifname, out, (size_t)len);
+	if (delay) {
+		send_later(ctx, port, a, ifindex, ifname, out, (size_t)len,
+			   delay);
 		return;
 	}
 	log_sent(ctx, a, a->mac, ifname,
@@ -390,7 +475,7 @@ static void send_answer(struct pxe_ctx *ctx, unsigned port,
 
 static void note_client(struct pxe_ctx *ctx, const struct dhcp_msg *m,
 			const struct proxy_answer *a,
-			const struct udp_meta *meta)
+			const struct udp_meta *meta, enum decision_source src)
 {
 	const uint8_t *v = (const uint8_t *)"";
 	size_t len = 0;
@@ -400,9 +485,146 @@ static void note_client(struct pxe_ctx *ctx, const struct dhcp_msg *m,
 	dhcp_opt(m, OPT_VENDOR_CLASS, &v, &len);
 	clients_offered(ctx->clients, m->chaddr, a->arch, (const char *)v, len,
 			a->bootfile, ipaddr_v4(meta->from.sin_addr));
+	clients_decided(ctx->clients, m->chaddr, source_names[src]);
 	if (a->pi.is_pi || a->rpi_answer)
 		clients_describe(ctx->clients, m->chaddr, a->pi.model,
 				 a->pi.have_serial ? &a->pi.serial : NULL);
+}
+
+/* Decides (with the backend's answer, if any) and answers. */
+static void answer_with(struct pxe_ctx *ctx, unsigned port,
+			const struct dhcp_msg *m, const struct udp_meta *meta,
+			struct in_addr server, const char *ifname,
+			enum decision_source src,
+			const struct backend_answer *ba)
+{
+	struct proxy_answer a;
+	enum drop_reason r;
+
+	if (src == SRC_FALLBACK) {
+		ctx->stats.backend_fallbacks++;
+		if (ctx->cfg->backend_fallback == BACKEND_FALLBACK_IGNORE) {
+			count_drop(ctx, DROP_RULE_IGNORE, ifname, &meta->from,
+				   "backend fallback = ignore");
+			return;
+		}
+	}
+	/* "No entry": the local rules decide, as without a backend. */
+	if (ba && ba->action == RULE_NONE)
+		src = SRC_RULE;
+	r = proxy_decide_with(ctx->cfg, m, port, &meta->from, server, ba, &a);
+	if (r != DROP_REASONS) {
+		count_drop(ctx, r, ifname, &meta->from, a.rule);
+		return;
+	}
+	note_client(ctx, m, &a, meta, src);
+	send_answer(ctx, port, m, &a, meta->ifindex, ifname);
+}
+
+static void held_free(struct pxe_ctx *ctx, struct held *h)
+{
+	backend_cancel(&h->w);
+	ev_timer_stop(ctx->loop, &h->timer);
+	LIST_REMOVE(h, entry);
+	ctx->proxy->n_held--;
+	ctx->stats.backend_pending = ctx->proxy->n_held;
+	free(h);
+}
+
+/* The answer came (or the lookup failed: ba NULL), or the wait ended. */
+static void held_answer(struct held *h, enum decision_source src,
+			const struct backend_answer *ba)
+{
+	struct pxe_ctx *ctx = h->ctx;
+	struct dhcp_msg m;
+	const char *why;
+
+	if (dhcp_parse(&m, h->pkt, h->len, &why) == 0)
+		answer_with(ctx, h->port, &m, &h->meta, h->server, h->ifname,
+			    src, ba);
+	held_free(ctx, h);
+}
+
+static void on_backend_done(struct backend_waiter *w,
+			    const struct backend_answer *ba)
+{
+	struct held *h = (struct held *)((char *)w - offsetof(struct held, w));
+
+	held_answer(h, ba ? SRC_BACKEND : SRC_FALLBACK, ba);
+}
+
+static void on_backend_timeout(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct held *h = t->data;
+
+	/* The lookup goes on: its answer is cached for the retry. */
+	backend_cancel(&h->w);
+	log_warnx_rl("%s: backend gave no answer within %u ms: local %s",
+		     h->ifname, h->ctx->cfg->backend_timeout_ms,
+		     h->ctx->cfg->backend_fallback == BACKEND_FALLBACK_IGNORE
+			     ? "fallback ignores the machine" : "rules decide");
+	held_answer(h, SRC_FALLBACK, NULL);
+}
+
+/* Holds the request until the backend answers or [backend] timeout; a
+ * cached answer, a full hold list or a refused lookup answers at once. */
+static void ask_backend(struct pxe_ctx *ctx, unsigned port,
+			const struct dhcp_msg *m, const uint8_t *buf,
+			size_t len, const struct udp_meta *meta,
+			struct in_addr server, const char *ifname)
+{
+	struct proxy *p = ctx->proxy;
+	char url[BACKEND_URL_MAX];
+	struct backend_client bc;
+	struct backend_answer ba;
+	struct held *h;
+	int r;
+
+	proxy_backend_client(m, ifname, &bc);
+	if (backend_url_expand(ctx->cfg->backend_url, &bc, url,
+			       sizeof(url)) < 0) {
+		log_warnx_rl("%s: backend url longer than %d bytes for this "
+			     "machine", ifname, BACKEND_URL_MAX);
+		answer_with(ctx, port, m, meta, server, ifname, SRC_FALLBACK,
+			    NULL);
+		return;
+	}
+	if (p->n_held >= ctx->cfg->backend_max_pending) {
+		ctx->stats.backend_overflow++;
+		log_warnx_rl("backend: %u requests already wait for it "
+			     "([backend] max-pending): local fallback",
+			     p->n_held);
+		answer_with(ctx, port, m, meta, server, ifname, SRC_FALLBACK,
+			    NULL);
+		return;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->w.done = on_backend_done;
+	r = backend_ask(ctx, url, &ba, &h->w);
+	if (r != 0) {
+		free(h);
+		if (r > 0)
+			answer_with(ctx, port, m, meta, server, ifname,
+				    SRC_CACHE, &ba);
+		else
+			answer_with(ctx, port, m, meta, server, ifname,
+				    SRC_FALLBACK, NULL);
+		return;
+	}
+	h->ctx = ctx;
+	h->port = port;
+	h->meta = *meta;
+	h->server = server;
+	snprintf(h->ifname, sizeof(h->ifname), "%s", ifname);
+	h->len = MIN(len, sizeof(h->pkt));
+	memcpy(h->pkt, buf, h->len);
+	LIST_INSERT_HEAD(&p->held, h, entry);
+	p->n_held++;
+	ctx->stats.backend_pending = p->n_held;
+	ev_timer_init(&h->timer, on_backend_timeout,
+		      ctx->cfg->backend_timeout_ms / 1000.0, 0);
+	h->timer.data = h;
+	ev_timer_start(ctx->loop, &h->timer);
 }
 
 static void handle_packet(struct pxe_ctx *ctx, unsigned port,
@@ -410,11 +632,9 @@ static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 			  const struct udp_meta *meta)
 {
 	struct dhcp_msg m;
-	struct proxy_answer a;
 	struct in_addr server, hint;
 	char ifname[IF_NAMESIZE];
 	const char *why = NULL;
-	enum drop_reason r;
 
 	if (!netif_server_addr(ctx, meta->ifindex, meta->from.sin_addr,
 			       &server, ifname)) {
@@ -433,13 +653,11 @@ static void handle_packet(struct pxe_ctx *ctx, unsigned port,
 	/* A unicast to 4011 names the address it wants us to answer from. */
 	if (port == PXE_BOOT_PORT && meta->dst.s_addr)
 		server = meta->dst;
-	r = proxy_decide(ctx->cfg, &m, port, &meta->from, server, &a);
-	if (r != DROP_REASONS) {
-		count_drop(ctx, r, ifname, &meta->from, a.rule);
+	if (ctx->backend && proxy_is_boot_request(&m, port)) {
+		ask_backend(ctx, port, &m, buf, len, meta, server, ifname);
 		return;
 	}
-	note_client(ctx, &m, &a, meta);
-	send_answer(ctx, port, &m, &a, meta->ifindex, ifname);
+	answer_with(ctx, port, &m, meta, server, ifname, SRC_RULE, NULL);
 }
 
 /* One datagram from either kind of socket: 0 handled or skipped, <0
@@ -496,6 +714,7 @@ int proxy_open(struct pxe_ctx *ctx, unsigned *port)
 	struct in_addr any = { htonl(INADDR_ANY) };
 
 	LIST_INIT(&p->delayed);
+	LIST_INIT(&p->held);
 	*port = DHCP_SERVER_PORT;
 	p->fd67 = udp_bind(any, DHCP_SERVER_PORT, true);
 	if (p->fd67 == -EADDRINUSE && ctx->cfg->dhcp_packet_fallback) {
@@ -541,6 +760,8 @@ void proxy_close(struct pxe_ctx *ctx)
 		return;
 	while (!LIST_EMPTY(&p->delayed))
 		delayed_free(ctx, LIST_FIRST(&p->delayed));
+	while (!LIST_EMPTY(&p->held))
+		held_free(ctx, LIST_FIRST(&p->held));
 	ev_io_stop(ctx->loop, &p->w67);
 	ev_io_stop(ctx->loop, &p->w4011);
 	close(p->fd67);

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
+#include "backend_proto.h"
 #include "config.h"
 #include "dhcp.h"
 #include "rpi.h"
@@ -27,7 +28,13 @@ struct proxy_answer {
 	bool rpi_answer;                /* answered with the Pi's menu */
 	uint8_t vendor[RPI_VENDOR_MAX]; /* its option 43 */
 	char tftp_server[INET_ADDRSTRLEN];      /* its option 66 */
+	bool has_delay;                 /* the backend's reply-delay */
+	unsigned delay_ms;
 };
+
+/* Where a decision came from, for the status page. */
+enum decision_source { SRC_RULE, SRC_BACKEND, SRC_CACHE, SRC_FALLBACK };
+const char *proxy_source_name(enum decision_source s);
 
 /* Returns DROP_REASONS when the request gets an answer (filled in a),
  * else the reason to stay silent.  port is 67 or 4011; server is our
@@ -35,6 +42,23 @@ struct proxy_answer {
 enum drop_reason proxy_decide(const struct config *c, const struct dhcp_msg *m,
 			      unsigned port, const struct sockaddr_in *from,
 			      struct in_addr server, struct proxy_answer *a);
+
+/* The same, with the inventory's answer in place of the local rules
+ * (ba NULL, or RULE_NONE for "no entry": the rules decide). */
+enum drop_reason proxy_decide_with(const struct config *c,
+				   const struct dhcp_msg *m, unsigned port,
+				   const struct sockaddr_in *from,
+				   struct in_addr server,
+				   const struct backend_answer *ba,
+				   struct proxy_answer *a);
+
+/* A request the rules would consider at all (a PXE or HTTP boot client
+ * on the right port): the ones worth asking the backend about. */
+bool proxy_is_boot_request(const struct dhcp_msg *m, unsigned port);
+
+/* What the backend URL is filled from. */
+void proxy_backend_client(const struct dhcp_msg *m, const char *ifname,
+			  struct backend_client *bc);
 
 const char *proxy_drop_name(enum drop_reason r);
 /* A short name for metrics labels ("not_pxe"). */

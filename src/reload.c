@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "ctx.h"
 #include "log.h"
 #include "netif.h"
@@ -52,6 +53,7 @@ int reload_apply(struct pxe_ctx *ctx, struct config *c, const char *err)
 		return -1;
 	}
 
+	backend_keep_onoff(c, ctx->cfg);
 	if (config_keep_restart_keys(c, ctx->cfg, kept, sizeof(kept)) > 0)
 		log_warnx("reload: %s change%s only at restart; the rest is "
 			  "applied", kept, strchr(kept, ',') ? "" : "s");
@@ -82,6 +84,20 @@ void reload_tls(struct pxe_ctx *ctx, const struct tls_pair *p)
 		log_info("https: certificate and key loaded from %s and %s "
 			 "for new connections", ctx->cfg->https_cert,
 			 ctx->cfg->https_key);
+}
+
+void reload_backend_files(struct pxe_ctx *ctx)
+{
+	struct backend_prep p;
+	char err[1024];
+
+	if (!ctx->backend)
+		return;
+	if (backend_prepare(ctx->cfg, &p, err, sizeof(err)) < 0) {
+		log_warnx("reload: %s; the CA bundle in use stays", err);
+		return;
+	}
+	backend_reload(ctx, &p);
 }
 
 void reload_tls_files(struct pxe_ctx *ctx)

@@ -25,5 +25,8 @@ int reload_apply(struct pxe_ctx *ctx, struct config *c, const char *err);
 void reload_tls(struct pxe_ctx *ctx, const struct tls_pair *p);
 /* Same, read from the files in the config (no monitor: not chrooted). */
 void reload_tls_files(struct pxe_ctx *ctx);
+/* [backend]: resolve the host and read the CA bundle again (no monitor:
+ * not chrooted; the monitor does it otherwise). */
+void reload_backend_files(struct pxe_ctx *ctx);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "clients.h"
 #include "ctx.h"
 #include "http_parse.h"
@@ -41,6 +42,56 @@ struct status {
 	ev_io accept_io;
 	struct status_conn conns[STATUS_MAX_CONNS];
 };
+
+/* [backend]: only when one is configured, so the page without it reads
+ * as before. */
+static void backend_metrics(const struct stats *s, FILE *out)
+{
+	fprintf(out, "# HELP pxeproxyd_backend_lookups_total Inventory "
+		"lookups, by result.\n"
+		"# TYPE pxeproxyd_backend_lookups_total counter\n"
+		"pxeproxyd_backend_lookups_total{result=\"sent\"} %llu\n"
+		"pxeproxyd_backend_lookups_total{result=\"answer\"} %llu\n"
+		"pxeproxyd_backend_lookups_total{result=\"not_found\"} %llu\n"
+		"pxeproxyd_backend_lookups_total{result=\"cache_hit\"} %llu\n"
+		"pxeproxyd_backend_lookups_total{result=\"joined\"} %llu\n"
+		"# HELP pxeproxyd_backend_failures_total Failed lookups, by "
+		"kind.\n# TYPE pxeproxyd_backend_failures_total counter\n",
+		(unsigned long long)s->backend_lookups,
+		(unsigned long long)s->backend_answers,
+		(unsigned long long)s->backend_not_found,
+		(unsigned long long)s->backend_cache_hits,
+		(unsigned long long)s->backend_joined);
+	for (int f = 0; f < BACKEND_FAIL_KINDS; f++)
+		fprintf(out, "pxeproxyd_backend_failures_total{kind=\"%s\"} "
+			"%llu\n", backend_failure_key(f),
+			(unsigned long long)s->backend_failed[f]);
+	fprintf(out, "# HELP pxeproxyd_backend_fallbacks_total Requests "
+		"decided without the backend (failed, slow, max-pending).\n"
+		"# TYPE pxeproxyd_backend_fallbacks_total counter\n"
+		"pxeproxyd_backend_fallbacks_total %llu\n"
+		"# HELP pxeproxyd_backend_overflow_total Requests not held: "
+		"max-pending reached.\n"
+		"# TYPE pxeproxyd_backend_overflow_total counter\n"
+		"pxeproxyd_backend_overflow_total %llu\n"
+		"# HELP pxeproxyd_backend_pending Requests waiting for the "
+		"backend.\n# TYPE pxeproxyd_backend_pending gauge\n"
+		"pxeproxyd_backend_pending %u\n",
+		(unsigned long long)s->backend_fallbacks,
+		(unsigned long long)s->backend_overflow, s->backend_pending);
+	fprintf(out, "# HELP pxeproxyd_events_total [events]: delivered, "
+		"dropped (queue full), failed POSTs (retried).\n"
+		"# TYPE pxeproxyd_events_total counter\n"
+		"pxeproxyd_events_total{result=\"sent\"} %llu\n"
+		"pxeproxyd_events_total{result=\"dropped\"} %llu\n"
+		"pxeproxyd_events_total{result=\"post_failed\"} %llu\n"
+		"# HELP pxeproxyd_events_queued Events waiting to be sent.\n"
+		"# TYPE pxeproxyd_events_queued gauge\n"
+		"pxeproxyd_events_queued %u\n",
+		(unsigned long long)s->events_sent,
+		(unsigned long long)s->events_dropped,
+		(unsigned long long)s->events_post_failures, s->events_queued);
+}
 
 void status_metrics(const struct pxe_ctx *ctx, FILE *out)
 {
@@ -112,6 +163,8 @@ void status_metrics(const struct pxe_ctx *ctx, FILE *out)
 		"pxeproxyd_tls_handshakes_total{result=\"failed\"} %llu\n",
 		(unsigned long long)s->tls_handshakes,
 		(unsigned long long)s->tls_failed);
+	if (ctx->backend)
+		backend_metrics(s, out);
 }
 
 void status_json(const struct pxe_ctx *ctx, FILE *out)

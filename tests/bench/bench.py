@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 SRV_IP, CLI_IP = "192.0.2.10", "192.0.2.20"
 SRV_IP6, CLI_IP6 = "2001:db8::10", "2001:db8::20"
-SECTIONS = ["dhcp", "tftp", "http", "https", "mem", "scale"]
+SECTIONS = ["dhcp", "backend", "tftp", "http", "https", "mem", "scale"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PREFIX = os.environ.get("BENCH_PREFIX", "pxb%d" % os.getpid())
 
@@ -29,12 +29,12 @@ FULL = dict(rounds=5, dhcp_count=100000, dhcp_single=5000, dhcp_window=64,
             tftp_size=30 << 20, tftp_clients=50, tftp_multi_rounds=3,
             http_small=1024, http_big=100 << 20, wrk_seconds=4, http_rounds=3,
             load_tftp=1 << 20, load_http=4 << 20, scale=[10, 100, 500],
-            mem_clients=500, hs_conns=32)
+            mem_clients=500, hs_conns=32, backend_macs=5000)
 QUICK = dict(rounds=1, dhcp_count=20000, dhcp_single=1000, dhcp_window=64,
              tftp_size=4 << 20, tftp_clients=10, tftp_multi_rounds=1,
              http_small=1024, http_big=10 << 20, wrk_seconds=2, http_rounds=1,
              load_tftp=256 << 10, load_http=512 << 10, scale=[10, 50],
-             mem_clients=50, hs_conns=32)
+             mem_clients=50, hs_conns=32, backend_macs=1000)
 TFTP_LINES = [(512, 1), (1468, 1), (8192, 1), (1468, 16)]
 # pxeproxyd's TLS 1.2 list (src/tls.c), given to nginx too.
 TLS12_CIPHERS = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
@@ -556,6 +556,55 @@ class Bench:
                 m["runs"] = len(rs)
                 self.record("dhcp", name, label, m)
 
+    # -- [backend] ------------------------------------------------------
+    def backend(self):
+        """proxyDHCP answers/s with every decision from an inventory
+        (tests/tools/inventory.py in the client namespace): warm, every
+        MAC's answer already cached; 20ms, every DISCOVER a new MAC whose
+        lookup takes 20 ms.  pxeproxyd only: dnsmasq has no such thing."""
+        c = self.cfg
+        macs = c["backend_macs"]
+        conf = os.path.join(self.work, "pxeproxyd-backend.conf")
+        open(conf, "w").write(
+            "[status]\nenable = no\n[backend]\nurl = http://%s:8000/m/${mac}\n"
+            "timeout = 3000\ncache-ttl = 3600\nmax-pending = 4096\n" % CLI_IP)
+        os.chmod(conf, 0o644)
+        table = os.path.join(self.work, "inventory.json")
+        open(table, "w").write("{}")
+        inventory = os.path.join(TOP, "tests", "tools", "inventory.py")
+        for label, delay in (("warm", 0.0), ("20ms", 0.02)):
+            with Lab() as lab:
+                ilog = os.path.join(self.work, "inventory-%s.log" % lab.cli)
+                inv = subprocess.Popen(
+                    ["ip", "netns", "exec", lab.cli, sys.executable, inventory,
+                     "--bind", CLI_IP, "--table", table, "--log", ilog, "--quiet",
+                     "--default-boot", "pxelinux.0", "--delay", str(delay)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                lab.procs.append(inv)
+                wait_log(inv, ilog, "listening", "inventory")
+                lf = os.path.join(self.work, "pxeproxyd-backend-%s.log" % lab.srv)
+                p = lab.start([self.pxeproxyd, "-f", "-c", conf, "-r", self.root,
+                               "-i", "eth0"], lf)
+                wait_log(p, lf, r"serving eth0", "pxeproxyd")
+                argv = [self.pxebench, "dhcp", "--iface", "eth0", "--timeout", "4"]
+                if label == "warm":
+                    lab.client(argv + ["--count", str(macs), "--macs", str(macs),
+                                       "--window", "64"], timeout=600)
+                    argv += ["--count", str(c["dhcp_count"]), "--macs", str(macs),
+                             "--window", str(c["dhcp_window"])]
+                else:
+                    argv += ["--count", str(macs), "--window", "256"]
+                cpu0 = lab.cpu_seconds()
+                r = lab.client(argv, timeout=600)
+                cpu = lab.cpu_seconds() - cpu0
+                d = parse_json_out(r, "backend " + label)
+                d["cpu_us_per_answer"] = cpu * 1e6 / max(d["answered"], 1)
+                log("  pxeproxyd backend %-5s %7.0f answers/s  p50 %8.1f us  "
+                    "p99 %8.1f us  cpu %5.1f us/answer  lost %d" % (
+                        label, d["answers_per_s"], d["p50_us"], d["p99_us"],
+                        d["cpu_us_per_answer"], d["lost"]))
+                self.record("backend", "pxeproxyd", label, d)
+
     # -- TFTP -----------------------------------------------------------
     def tftp(self):
         c = self.cfg
@@ -827,6 +876,20 @@ class Bench:
                 cells += " %s |" % verdict
                 P(cells)
 
+        if "backend" in res:
+            P("")
+            P("### proxyDHCP with [backend] (pxeproxyd only; warm: %d DISCOVERs "
+              "over %d MACs whose answers are cached, %d in flight; 20ms: %d "
+              "new MACs, each looked up in an inventory that answers after "
+              "20 ms, 256 in flight)" % (c["dhcp_count"], c["backend_macs"],
+                                         c["dhcp_window"], c["backend_macs"]))
+            P("")
+            P("| mode | answers/s | p50 us | p99 us | server CPU us/answer | lost |")
+            P("|---|---:|---:|---:|---:|---:|")
+            for label, m in res["backend"]["pxeproxyd"].items():
+                P("| %s | %s | %s | %s | %s | %d |" % (
+                    label, fmt(m["answers_per_s"]), fmt(m["p50_us"]),
+                    fmt(m["p99_us"]), fmt(m["cpu_us_per_answer"]), m["lost"]))
         if "dhcp" in res:
             r = res["dhcp"]
             P("")

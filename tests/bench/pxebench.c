@@ -3,9 +3,11 @@
  * independent of pxeproxyd's code.
  *
  *   pxebench dhcp --iface IF [--count N] [--window W] [--timeout SEC]
+ *                 [--macs M]
  *       PXE DISCOVERs (BIOS, with the options a PXE ROM sends, each from
- *       its own MAC) as fast as the server answers, W in flight.  Counts
- *       the OFFERs that match a DISCOVER and carry no address.
+ *       its own MAC, or from M MACs in turn: a warm [backend] cache) as
+ *       fast as the server answers, W in flight.  Counts the OFFERs that
+ *       match a DISCOVER and carry no address.
  *
  *   pxebench dhcp6 --iface IF [--count N] [--window W] [--timeout SEC]
  *       The same over DHCPv6: EDK2-shaped PXE Solicits (arch 7, each with
@@ -291,7 +293,7 @@ static int run_dhcp(int argc, char **argv)
 {
 	bool v6 = !strcmp(argv[1], "dhcp6");
 	const char *iface = "eth0";
-	uint32_t count = 20000, window = 64;
+	uint32_t count = 20000, window = 64, macs = 0;
 	double timeout = 1.0;
 
 	for (int i = 2; i < argc; i++) {
@@ -303,6 +305,8 @@ static int run_dhcp(int argc, char **argv)
 			count = (uint32_t)strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--window"))
 			window = (uint32_t)strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--macs"))
+			macs = (uint32_t)strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--timeout"))
 			timeout = strtod(argv[++i], NULL);
 		else
@@ -347,7 +351,8 @@ static int run_dhcp(int argc, char **argv)
 		while (sent < count && inflight < window) {
 			uint32_t xid = (base + sent) & xid_mask;
 			size_t n = v6 ? build_solicit(pkt, xid, sent)
-				      : build_discover(pkt, xid, sent);
+				      : build_discover(pkt, xid,
+						       macs ? sent % macs : sent);
 
 			sent_at[sent] = now_ns();
 			if (sendto(fd, pkt, n, 0, (struct sockaddr *)&to,

@@ -258,6 +258,44 @@ static void relayed_discover_goes_back_to_relay(void)
 	      ntohs(a.to.sin_port) == 67 && !a.broadcast);
 }
 
+/* [backend]: the inventory's answer decides in place of the rules, with
+ * the same variables and the same iPXE guard; "no entry" is the rules. */
+static void backend_answer_decides(void)
+{
+	struct sockaddr_in from = bcast_from;
+	struct backend_answer ba = { .action = RULE_BOOT,
+				     .boot = "http://${server}/m/${mac}.efi",
+				     .has_delay = true, .reply_delay_ms = 250 };
+	struct dhcp_msg m = msg(DHCPDISCOVER, "PXEClient:Arch:00007", 7);
+	struct proxy_answer a;
+
+	CHECK(proxy_decide_with(defaults, &m, 67, &from, srv, &ba, &a) ==
+	      DROP_REASONS);
+	CHECK(!strcmp(a.bootfile,
+		      "http://192.0.2.10/m/52:54:00:12:34:56.efi"));
+	CHECK(a.has_delay && a.delay_ms == 250 && !strcmp(a.rule, "backend"));
+	ba.action = RULE_NONE;          /* 404: the [arch] table */
+	CHECK(proxy_decide_with(defaults, &m, 67, &from, srv, &ba, &a) ==
+	      DROP_REASONS);
+	CHECK(!strcmp(a.bootfile, "grubx64.efi") && !a.has_delay && !a.rule);
+	ba.action = RULE_IGNORE;
+	CHECK(proxy_decide_with(defaults, &m, 67, &from, srv, &ba, &a) ==
+	      DROP_RULE_IGNORE);
+	/* iPXE asking again is not handed an iPXE binary by the inventory */
+	ba.action = RULE_BOOT;
+	strcpy(ba.boot, "ipxe.efi");
+	m = msg_ex(DHCPDISCOVER, "PXEClient:Arch:00007", 7, "iPXE", true);
+	CHECK(proxy_decide_with(defaults, &m, 67, &from, srv, &ba, &a) ==
+	      DROP_IPXE_LOOP);
+	/* a client the proxy never answers stays unanswered */
+	m = msg(DHCPDISCOVER, "MSFT 5.0", 7);
+	CHECK(proxy_decide_with(defaults, &m, 67, &from, srv, &ba, &a) ==
+	      DROP_NOT_PXE);
+	CHECK(!proxy_is_boot_request(&m, 67));
+	m = msg(DHCPDISCOVER, "PXEClient", 0);
+	CHECK(proxy_is_boot_request(&m, 67) && !proxy_is_boot_request(&m, 4011));
+}
+
 int main(void)
 {
 	defaults = config_defaults();
@@ -273,6 +311,7 @@ int main(void)
 	port_4011_acks_unicast_to_sender();
 	relayed_discover_goes_back_to_relay();
 	rules_first_match_wins_and_ipxe_never_loops();
+	backend_answer_decides();
 	config_free(defaults);
 	return check_done("proxy");
 }
