@@ -7,7 +7,8 @@
 # 1. installs what it needs (apt-get: build tools and libraries, QEMU and
 #    firmware, boot loaders, a kernel; tests/e2e/setup.sh)
 # 2. builds pxeproxyd (autoreconf -fi; ./configure; make)
-# 3. builds a boot tree (tests/e2e/mkboot.sh, kept in /var/tmp/pxeproxyd-e2e)
+# 3. builds a boot tree (tests/e2e/mkboot.sh: contrib/pxeproxyd-mkroot plus
+#    the demo's kernels, initrds and payload; kept in /var/tmp/pxeproxyd-e2e)
 # 4. for each client: a switch, a plain DHCP server (dnsmasq: addresses and
 #    a router, nothing about booting) and pxeproxyd (conf/pxeproxyd.conf)
 #    in network namespaces, and a QEMU machine with real firmware that
@@ -62,7 +63,7 @@ E2E_DEBUG=${DEMO_DEBUG:-}
 
 step "building the boot tree"
 e2e_mkboot
-echo "   $E2E_ROOT: pxelinux.0, grubx64.efi, grubaa64.efi, kernels, initrds, payload.bin"
+echo "   $E2E_ROOT (pxeproxyd-mkroot): pxelinux.0 (lpxelinux), grubx64.efi, grubaa64.efi, menu.list -> pxelinux.cfg/default + grub/grub.cfg; kernels, initrds, payload.bin"
 echo "   payload sha256 $E2E_WANT"
 step_done
 

@@ -20,6 +20,10 @@ TEST="$TEST openssl efitools"
 # systemd-analyze verify; strace for its system call filter).
 TEST="$TEST dpkg-dev debhelper fakeroot lintian groff mandoc
  systemd strace"
+# contrib/pxeproxyd-mkroot: the loaders it copies (pxelinux, syslinux-common,
+# grub-efi-amd64-bin, grub-common) and ISO images read without mounting
+# (xorriso; its tests build tiny ISOs with it).
+TEST="$TEST pxelinux syslinux-common grub-efi-amd64-bin grub-common xorriso"
 case "${1:-build}" in
 build) PKGS=$BUILD ;;
 test) PKGS="$BUILD $TEST" ;;

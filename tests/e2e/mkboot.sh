@@ -4,30 +4,37 @@
 #   mkboot.sh [-s SERVER] [OUT]        (OUT default: $E2E_CACHE/boot)
 #
 # OUT/root is what the sidecar serves by TFTP and HTTP (world-readable: the
-# daemon reads it as an unprivileged user in a chroot):
-#   pxelinux.0 ldlinux.c32 pxelinux.cfg/default   BIOS: pxelinux, all by TFTP
+# daemon reads it as an unprivileged user in a chroot).  It is made by
+# contrib/pxeproxyd-mkroot, as a user makes theirs, from Debian's packages:
+#   pxelinux.0 (lpxelinux) ldlinux.c32            BIOS: pxelinux by TFTP,
+#   pxelinux.cfg/default                          the kernel and initrd by
+#                                                 HTTP
 #   grubx64.efi grubaa64.efi grub/grub.cfg        UEFI: GRUB by TFTP, the
 #                                                 kernel and initrd by HTTP
-#   grubx64-http.efi grubaa64-http.efi            UEFI HTTP boot: GRUB that
-#                                                 reads grub.cfg by HTTP
+#   menu.list                                     the menu both come from:
+#                                                 entries e2e (x86_64) and
+#                                                 e2e-arm64
+# and, test-specific:
 #   linux/{x86_64,arm64}/{vmlinuz,initrd.gz}      Debian's kernels and a
 #                                                 busybox initrd
 #   payload.bin                                   4 MiB of random bytes
+#   grubx64-http.efi grubaa64-http.efi            UEFI HTTP boot: GRUB that
+#                                                 reads grub.cfg by HTTP
 # OUT/payload.sha256 holds the payload's digest.  The booted system takes a
 # lease from the corporate DHCP server, fetches http://SERVER/payload.bin
 # and prints on its console:
 #   E2E-LEASE ip=... server=... router=...
 #   E2E-RESULT arch=... sha256=...
-# GRUB images come from contrib/pxeproxyd-mkgrub with SERVER in their
-# prefix (Debian's GRUB ignores the server named in a proxy offer):
-# (tftp,SERVER)/grub, and (http,SERVER)/grub for the -http ones.
+# GRUB images come from contrib/pxeproxyd-mkgrub (through mkroot) with
+# SERVER in their prefix (Debian's GRUB ignores the server named in a proxy
+# offer): (tftp,SERVER)/grub, and (http,SERVER)/grub for the -http ones.
 # A payload URL naming the host @bootserver@ (e2e.payload=http://@bootserver@/
 # payload.bin) means the server the loader came from, taken from the
 # ip=CLIENT:SERVER:... that pxelinux appends with "IPAPPEND 1": a config
 # that names no sidecar, for several sidecars serving one tree.
 #
 # The tree is rebuilt only when an input changed (this script, the GRUB
-# tool, the kernels, the packages, SERVER): OUT/stamp records them.
+# and root tools, the kernels, the packages, SERVER): OUT/stamp records them.
 # The arm64 pieces come from tests/e2e/setup.sh ($E2E_CACHE/arm64); without
 # them the tree has no arm64 files.
 set -eu
@@ -57,14 +64,14 @@ kx=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
 [ -n "$kx" ] || die "no /boot/vmlinuz-*-amd64: install linux-image-amd64"
 kxver=${kx#/boot/vmlinuz-}
 ka=$(ls "$ARM64"/boot/vmlinuz-*-arm64 2>/dev/null | sort -V | tail -n 1) || true
-for f in /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+for f in /usr/lib/PXELINUX/lpxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 \
 	/bin/busybox /usr/lib/grub/x86_64-efi/linux.mod; do
 	[ -f "$f" ] || die "$f missing: run tests/e2e/setup.sh"
 done
 
 stamp() {
 	echo "server $SERVER payload $PAYLOAD_BYTES"
-	cat "$0" "$TOP/contrib/pxeproxyd-mkgrub" | sha256sum
+	cat "$0" "$TOP/contrib/pxeproxyd-mkgrub" "$TOP/contrib/pxeproxyd-mkroot" | sha256sum
 	ls -l "$kx" ${ka:+"$ka"}
 	dpkg-query -W busybox-static pxelinux grub-efi-amd64-bin grub-common 2>/dev/null
 	cat "$ARM64/.done" 2>/dev/null || true
@@ -81,7 +88,7 @@ fi
 echo "mkboot: building $OUT (server $SERVER)"
 NEW=$OUT.new
 rm -rf "$NEW"
-mkdir -p "$NEW/root/pxelinux.cfg" "$NEW/root/grub" "$NEW/work"
+mkdir -p "$NEW/root" "$NEW/work"
 R=$NEW/root
 
 # mods_for KVER MODROOT MOD...: module paths (relative to the module dir)
@@ -170,8 +177,8 @@ EOF
 	(cd "$w" && find . | cpio -o -H newc --quiet | gzip -6) >"$out"
 }
 
+# The test's own pieces: kernels, initrds.
 mkdir -p "$R/linux/x86_64"
-cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$R/"
 cp "$kx" "$R/linux/x86_64/vmlinuz"
 mkinitrd x86_64 "$kxver" "" /bin/busybox "$R/linux/x86_64/initrd.gz"
 arches=x86_64
@@ -184,40 +191,32 @@ if [ -n "$ka" ]; then
 else
 	echo "mkboot: no arm64 pieces in $ARM64 (tests/e2e/setup.sh): x86_64 only" >&2
 fi
-sh "$TOP/contrib/pxeproxyd-mkgrub" -s "$SERVER" -a "$arches" \
-	-D "$ARM64/usr/lib/grub/arm64-efi" "$R" >/dev/null ||
-	die "pxeproxyd-mkgrub failed"
-# For UEFI HTTP boot: GRUB came by HTTP, and reads grub.cfg by HTTP too.
+
+# The loaders and the menu: what a user runs.  The menu boots at once.
+mkroot() {
+	sh "$TOP/contrib/pxeproxyd-mkroot" "$@" >"$NEW/work/mkroot.log" 2>&1 ||
+		die "pxeproxyd-mkroot $*: $(cat "$NEW/work/mkroot.log")"
+}
+opts="loglevel=4 panic=-1 e2e.payload=http://$SERVER/payload.bin"
+mkroot -s "$SERVER" -t 0 -D "$ARM64/usr/lib/grub/arm64-efi" "$R"
+mkroot "$R" --add e2e --arch x86_64 --title "e2e (x86_64)" \
+	--kernel "$R/linux/x86_64/vmlinuz" --initrd "$R/linux/x86_64/initrd.gz" \
+	--append "console=ttyS0 $opts"
+if [ -n "$ka" ]; then
+	mkroot "$R" --add e2e-arm64 --arch arm64 --title "e2e (arm64)" \
+		--kernel "$R/linux/arm64/vmlinuz" --initrd "$R/linux/arm64/initrd.gz" \
+		--append "console=ttyAMA0 $opts"
+fi
+
+# For UEFI HTTP boot (boot-uefi-http.test): GRUB came by HTTP, and reads
+# grub.cfg by HTTP too.
 sh "$TOP/contrib/pxeproxyd-mkgrub" -s "$SERVER" -a "$arches" -t http \
-	-D "$ARM64/usr/lib/grub/arm64-efi" "$NEW/work/http" >/dev/null ||
+	-D "$ARM64/usr/lib/grub/arm64-efi" "$NEW/work/http" >/dev/null 2>&1 ||
 	die "pxeproxyd-mkgrub -t http failed"
 for f in "$NEW"/work/http/*.efi; do
 	b=${f##*/}
 	mv "$f" "$R/${b%.efi}-http.efi"
 done
-
-opts="loglevel=4 panic=-1 e2e.payload=http://$SERVER/payload.bin"
-cat >"$R/pxelinux.cfg/default" <<EOF
-# BIOS: pxelinux loads the kernel and initrd by TFTP.
-DEFAULT e2e
-PROMPT 0
-TIMEOUT 0
-LABEL e2e
-  KERNEL linux/x86_64/vmlinuz
-  INITRD linux/x86_64/initrd.gz
-  APPEND console=ttyS0 $opts
-EOF
-cat >"$R/grub/grub.cfg" <<EOF
-# UEFI: GRUB came by TFTP; the kernel and initrd come by HTTP.
-set timeout=0
-set default=0
-if [ "\$grub_cpu" = arm64 ]; then set con=ttyAMA0; else set con=ttyS0; fi
-menuentry e2e {
-  echo "E2E-GRUB \$grub_cpu: kernel and initrd from http://$SERVER/"
-  linux (http,$SERVER)/linux/\$grub_cpu/vmlinuz console=\$con $opts
-  initrd (http,$SERVER)/linux/\$grub_cpu/initrd.gz
-}
-EOF
 head -c "$PAYLOAD_BYTES" /dev/urandom >"$R/payload.bin"
 sha256sum "$R/payload.bin" | cut -d' ' -f1 >"$NEW/payload.sha256"
 rm -rf "$NEW/work"
