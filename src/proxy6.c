@@ -22,10 +22,33 @@
 #include "udp.h"
 #include "util.h"
 
+/* The 4011 Reply's second copy (see send_reply).  Half a second: long
+ * after the firmware has opened its reader (microseconds to a few
+ * milliseconds after its Request went out), well inside the 3 s it waits
+ * (PXEBC_UDP_TIMEOUT in EDK2's PxeBcImpl.h). */
+#define PROXY6_REPEAT_DELAY 0.5
+/* Copies waiting at once: a Request comes once per booting machine, so 8
+ * within half a second is 16 boots a second on one sidecar; past that a
+ * Reply goes out once, as it did before the repeat, and memory stays
+ * fixed. */
+#define PROXY6_REPEAT_SLOTS 8
+
+struct repeat {
+	ev_timer timer;
+	struct proxy6 *p;
+	struct sockaddr_in6 to;
+	struct in6_addr src;
+	bool have_src;
+	int ifindex;
+	size_t len;
+	uint8_t pkt[DHCP6_MAX_LEN];
+};
+
 struct proxy6 {
 	struct pxe_ctx *ctx;
 	int fd547, fd4011;
 	ev_io w547, w4011;
+	struct repeat repeat[PROXY6_REPEAT_SLOTS];
 	uint8_t duid[DUID_MAX_LEN];
 	size_t duid_len;
 	proxy6_addr_fn addr;
@@ -104,6 +127,66 @@ static struct in6_addr addr_hint(const struct dhcp6_msg *m,
 	return meta->from.sin6_addr;
 }
 
+static void on_repeat(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct repeat *r = w->data;
+	char dst[INET6_ADDRSTRLEN];
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	n = udp6_send(r->p->fd4011, r->pkt, r->len, &r->to, r->ifindex,
+		      r->have_src ? &r->src : NULL);
+	inet_ntop(AF_INET6, &r->to.sin6_addr, dst, sizeof(dst));
+	if (n < 0)
+		log_debug_rl("if%d: second Reply to [%s]: %s", r->ifindex,
+			     dst, strerror((int)-n));
+	else
+		log_debug("if%d: second Reply to [%s]:%u", r->ifindex, dst,
+			  ntohs(r->to.sin6_port));
+}
+
+/* Sends a 4011 Reply now and once more PROXY6_REPEAT_DELAY later.  EDK2
+ * loses the first copy now and then (PXE-E16, about one boot in four in
+ * the lab): PxeBcRequestBootService() (PxeBcDhcp6.c) sends its Request
+ * through its Udp6Write instance, polls the network until that transmit
+ * completes, and only then configures the Udp6Read instance that
+ * UdpRead() takes the Reply from.  A Reply that arrives during that poll
+ * finds no reader: Udp6Dxe drops it (or queues it on the write instance,
+ * which is reset right after), and the firmware neither retransmits its
+ * Request nor reads again (one UdpRead, 3 s, then PXE-E16).  The copy
+ * lands while the reader waits; a firmware that took the first copy has
+ * closed its reader and never sees the second, and the message is the
+ * same one, so a client that did read both sees a duplicate Reply to
+ * one transaction, which RFC 8415 16 lets it drop. */
+static ssize_t send_reply(struct proxy6 *p, const uint8_t *pkt, size_t len,
+			  const struct sockaddr_in6 *to, int ifindex,
+			  const struct in6_addr *src)
+{
+	ssize_t n = udp6_send(p->fd4011, pkt, len, to, ifindex, src);
+	struct repeat *r = NULL;
+
+	if (n < 0 || len > sizeof(r->pkt))
+		return n;
+	for (unsigned i = 0; i < PROXY6_REPEAT_SLOTS && !r; i++)
+		if (!ev_is_active(&p->repeat[i].timer))
+			r = &p->repeat[i];
+	if (!r) {
+		log_debug_rl("if%d: no room to repeat a 4011 Reply", ifindex);
+		return n;
+	}
+	memcpy(r->pkt, pkt, len);
+	r->len = len;
+	r->to = *to;
+	r->have_src = src != NULL;
+	if (src)
+		r->src = *src;
+	r->ifindex = ifindex;
+	ev_timer_set(&r->timer, PROXY6_REPEAT_DELAY, 0);
+	ev_timer_start(p->ctx->loop, &r->timer);
+	return n;
+}
+
 static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 			  size_t len, const struct udp6_meta *meta)
 {
@@ -118,6 +201,7 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 	char ifname[IF_NAMESIZE];
 	uint8_t out[DHCP6_MAX_LEN];
 	const char *why = NULL;
+	const struct in6_addr *src;
 	enum drop_reason r;
 	int n;
 
@@ -152,11 +236,12 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 	/* EDK2 takes the 4011 Reply only from the address it sent to
 	 * (PxeBcRequestBootService reads with the server's address); to a
 	 * group, the kernel picks our link-local source. */
+	src = IN6_IS_ADDR_MULTICAST(&meta->dst) ? NULL : &meta->dst;
 	log_sent(ctx, &a, ifname,
-		 udp6_send(port == DHCP6_PXE_PORT ? p->fd4011 : p->fd547, out,
-			   (size_t)n, &a.to, meta->ifindex,
-			   IN6_IS_ADDR_MULTICAST(&meta->dst) ? NULL :
-			   &meta->dst));
+		 port == DHCP6_PXE_PORT ?
+		 send_reply(p, out, (size_t)n, &a.to, meta->ifindex, src) :
+		 udp6_send(p->fd547, out, (size_t)n, &a.to, meta->ifindex,
+			   src));
 }
 
 static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
@@ -222,6 +307,11 @@ int proxy6_open(struct pxe_ctx *ctx, struct proxy6 **out,
 	ev_io_init(&p->w547, on_readable, p->fd547, EV_READ);
 	ev_io_init(&p->w4011, on_readable, p->fd4011, EV_READ);
 	p->w547.data = p->w4011.data = p;
+	for (unsigned i = 0; i < PROXY6_REPEAT_SLOTS; i++) {
+		ev_timer_init(&p->repeat[i].timer, on_repeat, 0, 0);
+		p->repeat[i].timer.data = &p->repeat[i];
+		p->repeat[i].p = p;
+	}
 	*out = p;
 	return 0;
 fail:
@@ -317,6 +407,8 @@ void proxy6_close(struct pxe_ctx *ctx, struct proxy6 *p)
 		return;
 	ev_io_stop(ctx->loop, &p->w547);
 	ev_io_stop(ctx->loop, &p->w4011);
+	for (unsigned i = 0; i < PROXY6_REPEAT_SLOTS; i++)
+		ev_timer_stop(ctx->loop, &p->repeat[i].timer);
 	close(p->fd547);
 	close(p->fd4011);
 	free(p);

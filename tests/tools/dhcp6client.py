@@ -119,6 +119,24 @@ def check(a, pkt, xid, duid, ifid):
     return o, errs
 
 
+def check_copies(a, replies):
+    """The same answer, a.expect_copies times, spread out in time."""
+    pkt, _, t0 = replies[0]
+    errs = []
+    if len(replies) != a.expect_copies:
+        errs.append("%d answers within %.1f s, want %d" % (
+            len(replies), a.timeout, a.expect_copies))
+    if any(r[0] != pkt for r in replies[1:]):
+        errs.append("the copies differ from the first answer")
+    if len(replies) > 1:
+        gap = replies[1][2] - t0
+        print("copies %d, gap %.3f s" % (len(replies), gap))
+        if gap < a.min_gap:
+            errs.append("second copy %.3f s after the first, want >= %.1f"
+                        % (gap, a.min_gap))
+    return errs
+
+
 def split_to(to):
     m = re.fullmatch(r"\[(.*)\]:(\d+)", to)
     if not m:
@@ -150,6 +168,11 @@ def main():
     p.add_argument("--expect-none", action="store_true")
     p.add_argument("--expect-url")
     p.add_argument("--expect-src-port", type=int)
+    p.add_argument("--expect-copies", type=int,
+                   help="listen until the timeout: exactly this many "
+                   "identical answers, the second at least --min-gap "
+                   "seconds after the first")
+    p.add_argument("--min-gap", type=float, default=0.3)
     a = p.parse_args()
     if a.no_arch:
         a.arch = None
@@ -185,12 +208,12 @@ def main():
             break
         if len(pkt) < 4:
             continue
-        replies.append((pkt, src))
-        if not a.expect_none:
+        replies.append((pkt, src, time.time()))
+        if not a.expect_none and not a.expect_copies:
             break
     if a.expect_none:
         if replies:
-            pkt, src = replies[0]
+            pkt, src, _ = replies[0]
             print("FAIL: expected no answer, got %s from [%s]:%d" % (
                 NAMES.get(pkt[0], pkt[0]), src[0], src[1]))
             return 1
@@ -199,13 +222,15 @@ def main():
     if not replies:
         print("FAIL: no answer within %.1f s" % a.timeout)
         return 1
-    pkt, src = replies[0]
+    pkt, src, t0 = replies[0]
     try:
         o, errs = check(a, pkt, xid, duid, ifid)
     except ValueError as e:
         o, errs = None, ["malformed: %s" % e]
     if a.expect_src_port and src[1] != a.expect_src_port:
         errs.append("answer from port %d, want %d" % (src[1], a.expect_src_port))
+    if a.expect_copies:
+        errs += check_copies(a, replies)
     if errs:
         print("FAIL: answer from [%s]:%d: %s" % (src[0], src[1], "; ".join(errs)))
         return 1
