@@ -64,6 +64,10 @@ static const struct key keys[] = {
 	{ "dhcp", "packet-fallback", K_BOOL, OFF(dhcp_packet_fallback), 0, 0,
 	  RESTART },
 	{ "dhcp6", "enable", K_BOOL, OFF(dhcp6_enable), 0, 0, RESTART },
+	/* Past EDK2's first retransmission time (IRT 4 s, less 10 %
+	 * RAND) the firmware has chosen without the copy. */
+	{ "dhcp6", "prefer-after", K_UINT, OFF(dhcp6_prefer_after_ms), 0,
+	  3500, RELOAD },
 	{ "tftp", "enable", K_BOOL, OFF(tftp_enable), 0, 0, RESTART },
 	{ "tftp", "port", K_UINT, OFF(tftp_port), 1, 65535, RESTART },
 	{ "tftp", "retransmit", K_UINT, OFF(tftp_timeout_ms), 50, 10000,
@@ -200,6 +204,7 @@ struct config *config_defaults(void)
 	c->dhcp_packet_fallback = true;
 	/* As quiet as IPv4: only PXE and HTTP boot firmware is answered. */
 	c->dhcp6_enable = true;
+	c->dhcp6_prefer_after_ms = DHCP6_PREFER_AFTER_MS;
 	c->tftp_enable = true;
 	c->tftp_port = TFTP_PORT;
 	c->tftp_timeout_ms = 1000;

@@ -14,6 +14,10 @@
 #define CONF_MAX_IFACES 32
 #define CONF_MAX_VALUE 512
 #define CONF_MAX_RULES 128
+/* [dhcp6] prefer-after: the real DHCPv6 server's Advertise is in within a
+ * second (servers answer at once, RFC 8415 18.3.1), and the firmware's
+ * collection wait (~4 s) ends about 3 s sooner. */
+#define DHCP6_PREFER_AFTER_MS 1000
 
 /* A boot file or URL goes out in option 67 (at most 255 bytes).  Its
  * template is checked at load time against the longest expansion of each
@@ -72,6 +76,9 @@ struct config {
 	unsigned reply_delay_ms;
 
 	bool dhcp6_enable;     /* proxy DHCPv6 on 547 and 4011 */
+	/* A copy of each Advertise with Preference 255 this long after it
+	 * (src/proxy6.c, send_advertise); 0: none. */
+	unsigned dhcp6_prefer_after_ms;
 
 	bool tftp_enable;
 	unsigned tftp_port;
