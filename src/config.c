@@ -438,10 +438,11 @@ static int check_boot(const char *v, char *err, size_t errlen)
 			   "characters only, no blanks", v), -1;
 	if ((max = boot_template_max_len(v)) > BOOT_NAME_MAX)
 		return fmt(err, errlen, "boot file '%s' is too long: it can "
-			   "become %zu bytes once ${server} and ${mac} are "
+			   "become %zu bytes once ${server} (up to %d "
+			   "characters, an IPv6 [address]) and ${mac} are "
 			   "filled in (and http://SERVER/ for an HTTP boot "
-			   "client), and option 67 holds %d", v, max,
-			   BOOT_NAME_MAX), -1;
+			   "client), and options 67 and 59 hold %d", v, max,
+			   BOOT_VAR_SERVER_MAX, BOOT_NAME_MAX), -1;
 	return 0;
 }
 
