@@ -85,10 +85,7 @@ e2e6_mkuki() {
 # --- the network -------------------------------------------------------
 
 e2e6_lab_up() {
-	E2E_RUN=$((E2E_RUN + 1))
-	_id=$$y$E2E_RUN
-	NS_SW=e2e6sw$_id NS_CORP=e2e6corp$_id NS_SIDE=e2e6side$_id
-	netlab_ns "$NS_SW" "$NS_CORP" "$NS_SIDE" || e2e_fail "namespaces"
+	e2e_lab_ns e2e6 y
 	# Before any link exists: new interfaces copy "default".
 	ip netns exec "$NS_SW" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	for _ns in "$NS_CORP" "$NS_SIDE"; do
@@ -98,8 +95,7 @@ e2e6_lab_up() {
 	ip -n "$NS_SW" link set br0 type bridge mcast_snooping 0
 	e2e6_plug "$NS_CORP" pcorp "$CORP6"
 	e2e6_plug "$NS_SIDE" pside "$SIDE6"
-	ip -n "$NS_SW" tuntap add dev pclient mode tap || e2e_fail "tap device"
-	ip -n "$NS_SW" link set pclient master br0 up
+	e2e_client_port
 }
 
 # e2e6_plug NS PORT ADDR: NS's eth0 with ADDR/64 only, on switch port PORT.
@@ -111,14 +107,7 @@ e2e6_plug() {
 
 # --- the hosts ---------------------------------------------------------
 
-e2e6_sniff_start() {
-	ip netns exec "$NS_SW" python3 -u "$SNIFF6" capture pside pcorp pclient \
-		>"$L.dhcp6" 2>"$L.dhcp6-err" &
-	SNIFF_PID=$!
-	# 30 s: python starts slowly on a loaded machine; a wait, not a sleep.
-	wait_until 30 grep -q listening "$L.dhcp6-err" && return 0
-	e2e_fail "the DHCPv6 sniffer did not start: $(cat "$L.dhcp6-err")"
-}
+e2e6_sniff_start() { e2e_sniffer "$SNIFF6" "$L.dhcp6" DHCPv6 pside pcorp pclient; }
 
 # The corporate DHCPv6 server: router advertisements with the managed
 # flag (dnsmasq sets it for a range of addresses), addresses from the
@@ -155,14 +144,10 @@ e2e6_side_start() {
 		SIDE_PID=$!
 		ip netns exec "$NS_SIDE" busybox httpd -f -vv -p "[$SIDE6]:80" \
 			-h "$E2E_ROOT" >>"$L.side" 2>&1 &
-		wait_until 10 e2e6_reference_ready && return 0
+		wait_until 10 e2e_reference_ready 547 && return 0
 		e2e_fail "dnsmasq as the IPv6 sidecar did not start: $(tail -n 5 "$L.side")"
 		;;
 	esac
-}
-e2e6_reference_ready() {
-	netlab_listening "$NS_SIDE" udp 547 && netlab_listening "$NS_SIDE" udp 69 &&
-		netlab_listening "$NS_SIDE" tcp 80
 }
 
 # e2e6_vars CLIENT: sets E2E6_VARS to a variable store in which the
@@ -307,16 +292,7 @@ e2e6_check_result() {
 	return 0
 }
 
-e2e6_report_failure() {
-	echo "--- client console (last lines)"
-	e2e_serial_text "$L.serial" | grep -a -v '^[[:space:]]*$' | tail -n 25
-	echo "--- $E2E_KIND log (last lines)"
-	tail -n 40 "$L.side"
-	echo "--- DHCPv6 packets seen on the switch"
-	tail -n 20 "$L.dhcp6"
-	echo "--- corporate DHCPv6 server (last lines)"
-	tail -n 10 "$L.corp"
-}
+e2e6_report_failure() { e2e_report_failure "$L.dhcp6" DHCPv6; }
 
 # e2e6_conf FILE SUFFIX [MODE]: conf/pxeproxyd.conf plus rules that send
 # both architectures, PXE and HTTP boot, to the UKI (uki-x64SUFFIX.efi,
