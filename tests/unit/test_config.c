@@ -287,6 +287,24 @@ out:
 	config_free(d);
 }
 
+/* [dhcp6] prefer-after: on by default, 0 turns the copy off, and no
+ * value past EDK2's collection wait (it would never be seen). */
+static void dhcp6_prefer_after(void)
+{
+	struct config *d = config_defaults();
+	struct config *c = parse("[dhcp6]\nprefer-after = 0\n");
+
+	CHECK(d->dhcp6_prefer_after_ms == 1000);
+	CHECK(c && c->dhcp6_prefer_after_ms == 0);
+	config_free(c);
+	c = parse("[dhcp6]\nprefer-after = 3500\n");
+	CHECK(c && c->dhcp6_prefer_after_ms == 3500);
+	config_free(c);
+	bad("[dhcp6]\nprefer-after = 3501\n",
+	    "t.conf:2: bad value '3501' for 'prefer-after'");
+	config_free(d);
+}
+
 int main(void)
 {
 	good_file_sets_every_kind_of_key();
@@ -296,5 +314,6 @@ int main(void)
 	reload_keeps_restart_only_settings();
 	boot_names_fit_option_67_after_expansion();
 	https_section();
+	dhcp6_prefer_after();
 	return check_done("config");
 }
