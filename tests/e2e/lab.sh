@@ -162,9 +162,10 @@ e2e_lab_down() {
 e2e_cleanup() {
 	e2e_lab_down
 	# Labs of boots run in the background (e2e_pair) that did not end
-	# their own: every namespace named after this process.
+	# their own, and lab6.sh's: every namespace named after this process
+	# (e2e_lab_ns).
 	NETLAB_NS=$(ip netns list 2>/dev/null |
-		sed -E -n "s/^(e2e(sw|corp|side|sideb)$$x[0-9]+)( .*)?\$/\1/p" | tr '\n' ' ')
+		sed -E -n "s/^(e2e6?(sw|corp|side|sideb)$$[xy][0-9]+)( .*)?\$/\1/p" | tr '\n' ' ')
 	netlab_down
 	if [ -n "${E2E_KEEP:-}" ]; then
 		echo "e2e: logs kept in $E2E_WORK"
