@@ -25,31 +25,40 @@
 #
 #   . tests/e2e/lab.sh; . tests/e2e/lab6.sh
 #   e2e6_test CLIENT MODE     the whole test, MODE = pxe | http: the IPv6
-#                             boot through pxeproxyd, its checks, then the
-#                             same UKI booted over IPv4 (lab.sh's lab) for
-#                             the time ratio
+#                             boot through pxeproxyd, its checks, and beside
+#                             it the same UKI booted over IPv4 (lab.sh's
+#                             lab) for the time ratio
 #   e2e6_boot CLIENT KIND MODE  one IPv6 boot, KIND = pxeproxyd | dnsmasq;
 #                             sets E2E_SECS, E2E6_NET_SECS, E2E_WHY
 #
-# Environment as lab.sh's, E2E6_REFERENCE=0 (no IPv4 boot for the ratio)
-# and E2E6_MAX_RATIO, the limit of IPv6 time / IPv4 time (2.0).  Issue 16
-# asks for 1.2.  Measured on a shared 2-core machine, best of two: AAVMF
-# meets it (PXE 1.06-1.12, HTTP boot 1.10: some 3-4 s more over IPv6);
-# OVMF does not (PXE 1.39, HTTP boot 1.54-1.63): a nearly fixed 14-18 s
-# more, so the ratio grows as the machine gets faster.  What IPv6 adds in
-# the firmware, seen on the wire: its IPv6 stack runs a DHCPv6 exchange of
-# its own for the router's managed flag before PXE or HTTP boot run
-# theirs; each exchange collects Advertises for some 5 s (RFC 8415
-# 18.2.1: none carries Preference 255) where an IPv4 offer is taken with
-# its ACK in about 3 s; each new address waits for duplicate address
-# detection.  A Preference of 255 in pxeproxyd's Advertise, sent once the
-# real server's is in, would end the collection wait (measured in the
-# first IPv6 experiment); until the daemon does something of the kind,
-# 2.0.
+# Environment as lab.sh's, E2E6_REFERENCE=0 (no IPv4 boot for the ratio),
+# E2E6_CONF_EXTRA (lines added to the daemon's config) and E2E6_MAX_RATIO,
+# the limit of IPv6 time / IPv4 time: 1.2, as issue 16 asks.
+#
+# The IPv4 boot runs at the same time as the IPv6 one (e2e6_pair): on this
+# shared 2-core machine the same boot took 20 s or 35 s a minute apart,
+# and ratios of boots run one after the other (OVMF 0.77-1.57 here, and
+# 1.39-1.63 before) measured the load more than the firmware.  Paired, on
+# 3 Dec 2026, with four other helpers' QEMU boots on the machine:
+#   AAVMF PXE 1.12, HTTP boot 0.93; OVMF PXE 1.06, HTTP boot 1.11, GRUB
+#   1.01 (one run each, all first tries).
+# What IPv6 adds in the firmware, seen on the wire (dhcp6sniff): its IPv6
+# stack runs a DHCPv6 exchange of its own for the router's managed flag
+# (no wait: it takes the first Advertise) some 2-3 s before PXE or HTTP
+# boot starts theirs; each new address waits for duplicate address
+# detection; TFTP over IPv6 moves blocks of 1228 bytes, not 1468 (OVMF's
+# UKI: 2.3 s against 1.7 s).  PXE's and HTTP boot's exchange collects
+# Advertises until the Solicit's first retransmission (4.9 s from the
+# Solicit to the Request on the wire) unless one carries Preference 255:
+# pxeproxyd's copy of its Advertise with Preference 255 one second later
+# ([dhcp6] prefer-after, src/proxy6.c) brings that to 1.0 s (OVMF and
+# AAVMF, PXE and HTTP boot).  In HTTP boot in this lab part of the gain
+# reappears as a wait for a route to the server (HttpBootCheckRouteTable
+# polls once a second for a router advertisement): 1.4 s from the Request
+# to the firmware's address switch without the copy, 3.0-5.6 s with it.
 
 : "${E2E6_REFERENCE:=1}"
-# Set in the environment, one limit for every client; else e2e6_limit's.
-E2E6_MAX_RATIO_SET=${E2E6_MAX_RATIO:-}
+: "${E2E6_MAX_RATIO:=1.2}"
 E2E6_MODE= E2E6_PXE_ERROR=
 E2E6_VARS=
 CORP6=2001:db8::1
@@ -58,20 +67,9 @@ CLIENT6=2001:db8::e2e/64
 E2E6_BOOT=$E2E_CACHE/boot6
 SNIFF6=$TOP_SRCDIR/tests/tools/dhcp6sniff.py
 
-# e2e6_limit CLIENT: E2E6_MAX_RATIO for CLIENT's firmware (see above).
-e2e6_limit() {
-	E2E6_MAX_RATIO=$E2E6_MAX_RATIO_SET
-	[ -n "$E2E6_MAX_RATIO" ] && return 0
-	case $1 in
-	uefi-aa64) E2E6_MAX_RATIO=1.2 ;;
-	*) E2E6_MAX_RATIO=1.8 ;;
-	esac
-}
-
 # e2e6_need CLIENT: skips (77) unless lab.sh's pieces and the UKI tools are
-# here; sets CLIENT's E2E6_MAX_RATIO.
+# here.
 e2e6_need() {
-	e2e6_limit "$1"
 	e2e_need "$1"
 	command -v objcopy >/dev/null 2>&1 || e2e_skip "objcopy is not installed (run tests/e2e/setup.sh)"
 	[ -f /usr/lib/systemd/boot/efi/linuxx64.efi.stub ] ||
@@ -330,6 +328,8 @@ boot = uki-x64$2.efi
 arch = arm64-efi arm64-efi-http
 boot = uki-aa64$2.efi
 EOF
+	# E.g. "[dhcp6] prefer-after = 0", to measure without the copy.
+	[ -n "${E2E6_CONF_EXTRA:-}" ] && printf '%s\n' "$E2E6_CONF_EXTRA" >>"$1"
 	"$PXEPROXYD" --check -c "$1" >"$1.check" 2>&1 ||
 		e2e_fail "the lab's config is refused: $(cat "$1.check")"
 }
