@@ -280,9 +280,10 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 		return;
 	}
 	note_client(ctx, &m, &a, &from);
-	/* EDK2 takes the 4011 Reply only from the address it sent to
-	 * (PxeBcRequestBootService reads with the server's address); to a
-	 * group, the kernel picks our link-local source. */
+	/* The answer comes from the address it was sent to, as from the
+	 * host in our URL (EDK2's UdpRead names that host, though with
+	 * ANY_SRC_IP it does not check it); to a group, the kernel picks
+	 * our link-local source. */
 	src = IN6_IS_ADDR_MULTICAST(&meta->dst) ? NULL : &meta->dst;
 	log_sent(ctx, &a, ifname,
 		 port == DHCP6_PXE_PORT ?
