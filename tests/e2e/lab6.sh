@@ -39,9 +39,15 @@
 # shared 2-core machine the same boot took 20 s or 35 s a minute apart,
 # and ratios of boots run one after the other (OVMF 0.77-1.57 here, and
 # 1.39-1.63 before) measured the load more than the firmware.  Paired, on
-# 3 Dec 2026, with four other helpers' QEMU boots on the machine:
-#   AAVMF PXE 1.12, HTTP boot 0.93; OVMF PXE 1.06, HTTP boot 1.11, GRUB
-#   1.01 (one run each, all first tries).
+# 3 Dec 2026, with four other helpers' QEMU boots on the machine, each a
+# first try:
+#   with [dhcp6] prefer-after (the default): AAVMF PXE 0.97, 1.12, 1.21,
+#   HTTP boot 0.89, 0.93; OVMF PXE 1.01, 1.04, 1.06, 1.07, HTTP boot 0.81,
+#   0.86, 1.11, GRUB 1.01;
+#   with prefer-after = 0 (E2E6_CONF_EXTRA): AAVMF PXE 1.12, 1.32; OVMF
+#   PXE 1.09, 1.17, HTTP boot 0.92, 1.13.
+# So 1.2 holds, with the second round (best of two) for the ~0.1 of noise
+# that pairing leaves.
 # What IPv6 adds in the firmware, seen on the wire (dhcp6sniff): its IPv6
 # stack runs a DHCPv6 exchange of its own for the router's managed flag
 # (no wait: it takes the first Advertise) some 2-3 s before PXE or HTTP
