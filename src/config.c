@@ -72,6 +72,10 @@ static const struct key keys[] = {
 	{ "dhcp", "packet-fallback", K_BOOL, OFF(dhcp_packet_fallback), 0, 0,
 	  RESTART },
 	{ "dhcp6", "enable", K_BOOL, OFF(dhcp6_enable), 0, 0, RESTART },
+	/* Past EDK2's first retransmission time (IRT 4 s, less 10 %
+	 * RAND) the firmware has chosen without the copy. */
+	{ "dhcp6", "prefer-after", K_UINT, OFF(dhcp6_prefer_after_ms), 0,
+	  3500, RELOAD },
 	{ "tftp", "enable", K_BOOL, OFF(tftp_enable), 0, 0, RESTART },
 	{ "tftp", "port", K_UINT, OFF(tftp_port), 1, 65535, RESTART },
 	{ "tftp", "retransmit", K_UINT, OFF(tftp_timeout_ms), 50, 10000,
@@ -240,6 +244,7 @@ struct config *config_defaults(void)
 	c->dhcp_packet_fallback = true;
 	/* As quiet as IPv4: only PXE and HTTP boot firmware is answered. */
 	c->dhcp6_enable = true;
+	c->dhcp6_prefer_after_ms = DHCP6_PREFER_AFTER_MS;
 	c->tftp_enable = true;
 	c->tftp_port = TFTP_PORT;
 	c->tftp_timeout_ms = 1000;
@@ -497,10 +502,11 @@ int config_check_boot(const char *v, char *err, size_t errlen)
 			   "characters only, no blanks", v), -1;
 	if ((max = boot_template_max_len(v)) > BOOT_NAME_MAX)
 		return fmt(err, errlen, "boot file '%s' is too long: it can "
-			   "become %zu bytes once ${server} and ${mac} are "
+			   "become %zu bytes once ${server} (up to %d "
+			   "characters, an IPv6 [address]) and ${mac} are "
 			   "filled in (and http://SERVER/ for an HTTP boot "
-			   "client), and option 67 holds %d", v, max,
-			   BOOT_NAME_MAX), -1;
+			   "client), and options 67 and 59 hold %d", v, max,
+			   BOOT_VAR_SERVER_MAX, BOOT_NAME_MAX), -1;
 	return 0;
 }
 

@@ -14,15 +14,25 @@
 #define CONF_MAX_IFACES 32
 #define CONF_MAX_VALUE 512
 #define CONF_MAX_RULES 128
+/* [dhcp6] prefer-after: the real DHCPv6 server's Advertise is in within a
+ * second (servers answer at once, RFC 8415 18.3.1), and the firmware's
+ * collection wait (~4 s) ends about 3 s sooner. */
+#define DHCP6_PREFER_AFTER_MS 1000
 
-/* A boot file or URL goes out in option 67 (at most 255 bytes).  Its
- * template is checked at load time against the longest expansion of each
- * variable that proxy.c fills in, so a client never meets a name that
- * does not fit. */
+/* A boot file or URL goes out in option 67 (at most 255 bytes) or in
+ * option 59 (proxy6's url[256]).  Its template is checked at load time
+ * against the longest expansion of each variable that proxy.c and
+ * proxy6_decide.c fill in, so a client never meets a name that does not
+ * fit.  One rule answers both families, so the longer server wins. */
 #define BOOT_NAME_MAX 255
-#define BOOT_VAR_SERVER_MAX 15          /* "255.255.255.255" */
+#define BOOT_VAR_SERVER4_MAX 15         /* "255.255.255.255" */
+/* "[" + the longest inet_ntop() text ("ffff:...:ffff:255.255.255.255",
+ * INET6_ADDRSTRLEN - 1) + "]" (RFC 3986 3.2.2). */
+#define BOOT_VAR_SERVER6_MAX (1 + 45 + 1)
+#define BOOT_VAR_SERVER_MAX BOOT_VAR_SERVER6_MAX
 #define BOOT_VAR_MAC_MAX 47             /* 16 bytes of chaddr, hex:hex */
-/* An HTTP boot client given a bare file name gets "http://SERVER/" + it. */
+/* A bare file name becomes "http://SERVER/" + it for an HTTP boot client,
+ * and "tftp://[addr]/" + it for PXE over IPv6: 7 bytes of scheme both. */
 #define BOOT_HTTP_PREFIX_MAX (7 + BOOT_VAR_SERVER_MAX + 1)
 
 /* A boot file or script template fits option 67 and is printable:
@@ -76,6 +86,9 @@ struct config {
 	unsigned reply_delay_ms;
 
 	bool dhcp6_enable;     /* proxy DHCPv6 on 547 and 4011 */
+	/* A copy of each Advertise with Preference 255 this long after it
+	 * (src/proxy6.c, send_advertise); 0: none. */
+	unsigned dhcp6_prefer_after_ms;
 
 	bool tftp_enable;
 	unsigned tftp_port;

@@ -379,6 +379,8 @@ static int build_client(const struct dhcp6_msg *q, const struct dhcp6_reply *r,
 	 * the NUL that ends it. */
 	put_opt(w, OPT6_BOOTFILE_URL, r->url, strlen(r->url));
 	put_opt(w, OPT6_SERVERID, r->server_duid, r->server_duid_len);
+	if (r->has_preference)
+		put_opt(w, OPT6_PREFERENCE, &r->preference, 1);
 	/* Echoed: without it OVMF hangs after the Advertise (lab run3). */
 	if (r->vendor_data) {
 		if (vlen > UINT16_MAX - 6) {

@@ -135,6 +135,9 @@ struct dhcp6_reply {
 	const char *param;              /* option 60, one parameter; NULL */
 	const uint8_t *vendor_data;     /* option 16 item, echoed */
 	size_t vendor_data_len;
+	/* Option 7 (RFC 8415 21.8) with this value when has_preference. */
+	bool has_preference;
+	uint8_t preference;
 };
 
 /* Returns the answer's length, or -ENOBUFS when it does not fit, or

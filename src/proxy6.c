@@ -22,10 +22,34 @@
 #include "udp.h"
 #include "util.h"
 
+/* The 4011 Reply's second copy (see send_reply).  Half a second: long
+ * after the firmware has opened its reader (microseconds to a few
+ * milliseconds after its Request went out), well inside the 3 s it waits
+ * (PXEBC_UDP_TIMEOUT in EDK2's PxeBcImpl.h). */
+#define PROXY6_REPEAT_DELAY 0.5
+/* Copies waiting at once.  A machine asks once per boot, so 16 is 16
+ * boots within the delay on one sidecar; past that an answer goes out
+ * once, as it did before the copies, and memory stays fixed. */
+#define PROXY6_LATER_SLOTS 16
+
+/* One packet to send again later, from fd. */
+struct later {
+	ev_timer timer;
+	struct proxy6 *p;
+	int fd;
+	struct sockaddr_in6 to;
+	struct in6_addr src;
+	bool have_src;
+	int ifindex;
+	size_t len;
+	uint8_t pkt[DHCP6_MAX_LEN];
+};
+
 struct proxy6 {
 	struct pxe_ctx *ctx;
 	int fd547, fd4011;
 	ev_io w547, w4011;
+	struct later later[PROXY6_LATER_SLOTS];
 	uint8_t duid[DUID_MAX_LEN];
 	size_t duid_len;
 	proxy6_addr_fn addr;
@@ -104,6 +128,112 @@ static struct in6_addr addr_hint(const struct dhcp6_msg *m,
 	return meta->from.sin6_addr;
 }
 
+static void on_later(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct later *l = w->data;
+	char dst[INET6_ADDRSTRLEN];
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	n = udp6_send(l->fd, l->pkt, l->len, &l->to, l->ifindex,
+		      l->have_src ? &l->src : NULL);
+	inet_ntop(AF_INET6, &l->to.sin6_addr, dst, sizeof(dst));
+	if (n < 0)
+		log_debug_rl("if%d: copy of %s to [%s]: %s", l->ifindex,
+			     dhcp6_type_name(l->pkt[0]), dst,
+			     strerror((int)-n));
+	else
+		log_debug("if%d: copy of %s to [%s]:%u", l->ifindex,
+			  dhcp6_type_name(l->pkt[0]), dst,
+			  ntohs(l->to.sin6_port));
+}
+
+/* Sends pkt from fd after secs, if a slot is free; else not at all. */
+static void send_later(struct proxy6 *p, int fd, double secs,
+		       const uint8_t *pkt, size_t len,
+		       const struct sockaddr_in6 *to, int ifindex,
+		       const struct in6_addr *src)
+{
+	struct later *l = NULL;
+
+	for (unsigned i = 0; i < PROXY6_LATER_SLOTS && !l; i++)
+		if (!ev_is_active(&p->later[i].timer))
+			l = &p->later[i];
+	if (!l || len > sizeof(l->pkt)) {
+		log_debug_rl("if%d: no room for a copy of a DHCPv6 answer",
+			     ifindex);
+		return;
+	}
+	memcpy(l->pkt, pkt, len);
+	l->len = len;
+	l->fd = fd;
+	l->to = *to;
+	l->have_src = src != NULL;
+	if (src)
+		l->src = *src;
+	l->ifindex = ifindex;
+	ev_timer_set(&l->timer, secs, 0);
+	ev_timer_start(p->ctx->loop, &l->timer);
+}
+
+/* Sends a 4011 Reply now and once more PROXY6_REPEAT_DELAY later.  EDK2
+ * loses the first copy now and then (PXE-E16, about one boot in four in
+ * the lab): PxeBcRequestBootService() (PxeBcDhcp6.c) sends its Request
+ * through its Udp6Write instance, polls the network until that transmit
+ * completes, and only then configures the Udp6Read instance that
+ * UdpRead() takes the Reply from.  A Reply that arrives during that poll
+ * finds no reader: Udp6Dxe drops it (or queues it on the write instance,
+ * which is reset right after), and the firmware neither retransmits its
+ * Request nor reads again (one UdpRead, 3 s, then PXE-E16).  The copy
+ * lands while the reader waits; a firmware that took the first copy has
+ * closed its reader and never sees the second, and the message is the
+ * same one, so a client that did read both sees a duplicate Reply to
+ * one transaction, which RFC 8415 16 lets it drop. */
+static ssize_t send_reply(struct proxy6 *p, const uint8_t *pkt, size_t len,
+			  const struct sockaddr_in6 *to, int ifindex,
+			  const struct in6_addr *src)
+{
+	ssize_t n = udp6_send(p->fd4011, pkt, len, to, ifindex, src);
+
+	if (n >= 0)
+		send_later(p, p->fd4011, PROXY6_REPEAT_DELAY, pkt, len, to,
+			   ifindex, src);
+	return n;
+}
+
+/* Sends an Advertise now and, unless [dhcp6] prefer-after is 0, a copy
+ * with Preference 255 that long later.  EDK2's Dhcp6Dxe (Dhcp6Io.c,
+ * Dhcp6HandleAdvertiseMsg) collects Advertises until the Solicit's first
+ * retransmission time (IRT 4 s from PxeBc and HttpBoot), or until one
+ * with Preference 255 (RFC 8415 18.2.1); then PxeBc or HttpBoot picks the
+ * address offer and the proxy offer from all it cached.  The copy ends
+ * that wait, but only the real server's Advertise, already in, gives an
+ * address: with none cached the firmware aborts the attempt, as it does
+ * at the end of the wait anyway.  So never Preference 255 in the first
+ * Advertise (it may come before the real server's), and a delay that
+ * the real server's answer beats. */
+static ssize_t send_advertise(struct proxy6 *p, const struct dhcp6_msg *m,
+			      struct proxy6_answer *a, const uint8_t *pkt,
+			      size_t len, int ifindex,
+			      const struct in6_addr *src)
+{
+	unsigned ms = p->ctx->cfg->dhcp6_prefer_after_ms;
+	ssize_t n = udp6_send(p->fd547, pkt, len, &a->to, ifindex, src);
+	uint8_t copy[DHCP6_MAX_LEN];
+	int k;
+
+	if (n < 0 || !ms || a->reply.type != DHCP6_ADVERTISE)
+		return n;
+	a->reply.has_preference = true;
+	a->reply.preference = 255;
+	k = dhcp6_build_reply(m, &a->reply, copy, sizeof(copy));
+	if (k > 0)
+		send_later(p, p->fd547, ms / 1000.0, copy, (size_t)k, &a->to,
+			   ifindex, src);
+	return n;
+}
+
 static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 			  size_t len, const struct udp6_meta *meta)
 {
@@ -118,6 +248,7 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 	char ifname[IF_NAMESIZE];
 	uint8_t out[DHCP6_MAX_LEN];
 	const char *why = NULL;
+	const struct in6_addr *src;
 	enum drop_reason r;
 	int n;
 
@@ -149,14 +280,16 @@ static void handle_packet(struct proxy6 *p, unsigned port, const uint8_t *buf,
 		return;
 	}
 	note_client(ctx, &m, &a, &from);
-	/* EDK2 takes the 4011 Reply only from the address it sent to
-	 * (PxeBcRequestBootService reads with the server's address); to a
-	 * group, the kernel picks our link-local source. */
+	/* The answer comes from the address it was sent to, as from the
+	 * host in our URL (EDK2's UdpRead names that host, though with
+	 * ANY_SRC_IP it does not check it); to a group, the kernel picks
+	 * our link-local source. */
+	src = IN6_IS_ADDR_MULTICAST(&meta->dst) ? NULL : &meta->dst;
 	log_sent(ctx, &a, ifname,
-		 udp6_send(port == DHCP6_PXE_PORT ? p->fd4011 : p->fd547, out,
-			   (size_t)n, &a.to, meta->ifindex,
-			   IN6_IS_ADDR_MULTICAST(&meta->dst) ? NULL :
-			   &meta->dst));
+		 port == DHCP6_PXE_PORT ?
+		 send_reply(p, out, (size_t)n, &a.to, meta->ifindex, src) :
+		 send_advertise(p, &m, &a, out, (size_t)n, meta->ifindex,
+				src));
 }
 
 static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
@@ -222,6 +355,11 @@ int proxy6_open(struct pxe_ctx *ctx, struct proxy6 **out,
 	ev_io_init(&p->w547, on_readable, p->fd547, EV_READ);
 	ev_io_init(&p->w4011, on_readable, p->fd4011, EV_READ);
 	p->w547.data = p->w4011.data = p;
+	for (unsigned i = 0; i < PROXY6_LATER_SLOTS; i++) {
+		ev_timer_init(&p->later[i].timer, on_later, 0, 0);
+		p->later[i].timer.data = &p->later[i];
+		p->later[i].p = p;
+	}
 	*out = p;
 	return 0;
 fail:
@@ -317,6 +455,8 @@ void proxy6_close(struct pxe_ctx *ctx, struct proxy6 *p)
 		return;
 	ev_io_stop(ctx->loop, &p->w547);
 	ev_io_stop(ctx->loop, &p->w4011);
+	for (unsigned i = 0; i < PROXY6_LATER_SLOTS; i++)
+		ev_timer_stop(ctx->loop, &p->later[i].timer);
 	close(p->fd547);
 	close(p->fd4011);
 	free(p);

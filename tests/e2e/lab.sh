@@ -118,14 +118,24 @@ e2e_mkboot() {
 # --- the network -------------------------------------------------------
 
 e2e_lab_up() {
-	E2E_RUN=$((E2E_RUN + 1))
-	_id=$$x$E2E_RUN
-	NS_SW=e2esw$_id NS_CORP=e2ecorp$_id NS_SIDE=e2eside$_id
-	netlab_ns "$NS_SW" "$NS_CORP" "$NS_SIDE" || e2e_fail "namespaces"
+	e2e_lab_ns e2e x
 	netlab_switch "$NS_SW" || e2e_fail "bridge"
 	e2e_plug "$NS_CORP" pcorp "$CORP_IP"
 	e2e_plug "$NS_SIDE" pside "$SIDE_IP"
-	# The client's port: a tap in the switch's namespace, opened by QEMU.
+	e2e_client_port
+}
+
+# e2e_lab_ns PREFIX SEP: the next lab's three namespaces, PREFIX{sw,corp,
+# side} + this process's id + SEP + the lab's number.
+e2e_lab_ns() {
+	E2E_RUN=$((E2E_RUN + 1))
+	_id=$$$2$E2E_RUN
+	NS_SW=$1sw$_id NS_CORP=$1corp$_id NS_SIDE=$1side$_id
+	netlab_ns "$NS_SW" "$NS_CORP" "$NS_SIDE" || e2e_fail "namespaces"
+}
+
+# The client's port: a tap in the switch's namespace, opened by QEMU.
+e2e_client_port() {
 	ip -n "$NS_SW" tuntap add dev pclient mode tap || e2e_fail "tap device"
 	ip -n "$NS_SW" link set pclient master br0 up
 }
@@ -152,9 +162,10 @@ e2e_lab_down() {
 e2e_cleanup() {
 	e2e_lab_down
 	# Labs of boots run in the background (e2e_pair) that did not end
-	# their own: every namespace named after this process.
+	# their own, and lab6.sh's: every namespace named after this process
+	# (e2e_lab_ns).
 	NETLAB_NS=$(ip netns list 2>/dev/null |
-		sed -E -n "s/^(e2e(sw|corp|side|sideb)$$x[0-9]+)( .*)?\$/\1/p" | tr '\n' ' ')
+		sed -E -n "s/^(e2e6?(sw|corp|side|sideb)$$[xy][0-9]+)( .*)?\$/\1/p" | tr '\n' ' ')
 	netlab_down
 	if [ -n "${E2E_KEEP:-}" ]; then
 		echo "e2e: logs kept in $E2E_WORK"
@@ -169,11 +180,21 @@ trap 'exit 1' INT TERM HUP
 
 e2e_sniff_start() {
 	# shellcheck disable=SC2086
-	ip netns exec "$NS_SW" python3 -u "$SNIFF" capture $E2E_SNIFF_PORTS \
-		>"$L.dhcp" 2>"$L.dhcp-err" &
+	e2e_sniffer "$SNIFF" "$L.dhcp" DHCP $E2E_SNIFF_PORTS
+}
+
+# e2e_sniffer TOOL LOG WHAT PORT...: TOOL (tests/tools/dhcpsniff.py or
+# dhcp6sniff.py) capturing on the switch's PORTs into LOG, once it says it
+# is listening.  60 s: python starts slowly on a loaded machine; a wait,
+# not a sleep.
+e2e_sniffer() {
+	_tool=$1 _log=$2 _what=$3
+	shift 3
+	ip netns exec "$NS_SW" python3 -u "$_tool" capture "$@" \
+		>"$_log" 2>"$_log-err" &
 	SNIFF_PID=$!
-	wait_until 60 grep -q listening "$L.dhcp-err" && return 0
-	e2e_fail "the DHCP sniffer did not start: $(cat "$L.dhcp-err")"
+	wait_until 60 grep -q listening "$_log-err" && return 0
+	e2e_fail "the $_what sniffer did not start: $(cat "$_log-err")"
 }
 
 # The corporate DHCP server: addresses and a router, nothing about booting.
@@ -217,7 +238,7 @@ e2e_side_start() {
 		SIDE_PID=$!
 		ip netns exec "$NS_SIDE" busybox httpd -f -vv -p "$SIDE_IP:80" \
 			-h "$E2E_ROOT" >>"$L.side" 2>&1 &
-		wait_until 60 e2e_reference_ready && return 0
+		wait_until 60 e2e_reference_ready 67 && return 0
 		e2e_fail "the dnsmasq reference sidecar did not start: $(tail -n 5 "$L.side")"
 		;;
 	esac
@@ -225,9 +246,10 @@ e2e_side_start() {
 
 # pxeproxyd said it is ready, or is gone.
 e2e_side_ready() { grep -q ' ready: ' "$1" 2>/dev/null || ! kill -0 "$SIDE_PID" 2>/dev/null; }
-# dnsmasq bound DHCP (67) and TFTP (69), busybox httpd listens on 80.
+# e2e_reference_ready PORT: dnsmasq bound DHCP (PORT: 67, or 547 for
+# DHCPv6) and TFTP (69), busybox httpd listens on 80.
 e2e_reference_ready() {
-	netlab_listening "$NS_SIDE" udp 67 && netlab_listening "$NS_SIDE" udp 69 &&
+	netlab_listening "$NS_SIDE" udp "$1" && netlab_listening "$NS_SIDE" udp 69 &&
 		netlab_listening "$NS_SIDE" tcp 80
 }
 
@@ -403,15 +425,16 @@ e2e_check_result() {
 	return 0
 }
 
-# e2e_report_failure: the logs of the last boot, for a failing test.
+# e2e_report_failure [LOG WHAT]: the logs of the last boot, for a failing
+# test; LOG, the sniffer's (default $L.dhcp), of WHAT (default DHCP).
 e2e_report_failure() {
 	echo "--- client console (last lines)"
 	e2e_serial_text "$L.serial" | grep -a -v '^[[:space:]]*$' | tail -n 25
 	echo "--- $E2E_KIND log (last lines)"
 	tail -n 40 "$L.side"
-	echo "--- DHCP packets seen on the switch"
-	tail -n 20 "$L.dhcp"
-	echo "--- corporate DHCP server (last lines)"
+	echo "--- ${2:-DHCP} packets seen on the switch"
+	tail -n 20 "${1:-$L.dhcp}"
+	echo "--- corporate ${2:-DHCP} server (last lines)"
 	tail -n 10 "$L.corp"
 }
 

@@ -25,30 +25,46 @@
 #
 #   . tests/e2e/lab.sh; . tests/e2e/lab6.sh
 #   e2e6_test CLIENT MODE     the whole test, MODE = pxe | http: the IPv6
-#                             boot through pxeproxyd, its checks, then the
-#                             same UKI booted over IPv4 (lab.sh's lab) for
-#                             the time ratio
+#                             boot through pxeproxyd, its checks, and beside
+#                             it the same UKI booted over IPv4 (lab.sh's
+#                             lab) for the time ratio
 #   e2e6_boot CLIENT KIND MODE  one IPv6 boot, KIND = pxeproxyd | dnsmasq;
 #                             sets E2E_SECS, E2E6_NET_SECS, E2E_WHY
 #
-# Environment as lab.sh's, E2E6_REFERENCE=0 (no IPv4 boot for the ratio)
-# and E2E6_MAX_RATIO, the limit of IPv6 time / IPv4 time (2.0).  Issue 16
-# asks for 1.2.  Measured on a shared 2-core machine, best of two: AAVMF
-# meets it (PXE 1.06-1.12, HTTP boot 1.10: some 3-4 s more over IPv6);
-# OVMF does not (PXE 1.39, HTTP boot 1.54-1.63): a nearly fixed 14-18 s
-# more, so the ratio grows as the machine gets faster.  What IPv6 adds in
-# the firmware, seen on the wire: its IPv6 stack runs a DHCPv6 exchange of
-# its own for the router's managed flag before PXE or HTTP boot run
-# theirs; each exchange collects Advertises for some 5 s (RFC 8415
-# 18.2.1: none carries Preference 255) where an IPv4 offer is taken with
-# its ACK in about 3 s; each new address waits for duplicate address
-# detection.  A Preference of 255 in pxeproxyd's Advertise, sent once the
-# real server's is in, would end the collection wait (measured in the
-# first IPv6 experiment); until the daemon does something of the kind,
-# 2.0.
+# Environment as lab.sh's, E2E6_REFERENCE=0 (no IPv4 boot for the ratio),
+# E2E6_CONF_EXTRA (lines added to the daemon's config) and E2E6_MAX_RATIO,
+# the limit of IPv6 time / IPv4 time: 1.2, as issue 16 asks.
+#
+# The IPv4 boot runs at the same time as the IPv6 one (e2e6_pair): on this
+# shared 2-core machine the same boot took 20 s or 35 s a minute apart,
+# and ratios of boots run one after the other (OVMF 0.77-1.57 here, and
+# 1.39-1.63 before) measured the load more than the firmware.  Paired, on
+# 3 Dec 2026, with four other helpers' QEMU boots on the machine, each a
+# first try:
+#   with [dhcp6] prefer-after (the default): AAVMF PXE 0.97, 1.12, 1.21,
+#   HTTP boot 0.89, 0.93; OVMF PXE 1.01, 1.04, 1.06, 1.07, HTTP boot 0.81,
+#   0.86, 1.11, GRUB 1.01;
+#   with prefer-after = 0 (E2E6_CONF_EXTRA): AAVMF PXE 1.12, 1.32; OVMF
+#   PXE 1.09, 1.17, HTTP boot 0.92, 1.13.
+# So 1.2 holds, with the second round (best of two) for the ~0.1 of noise
+# that pairing leaves.
+# What IPv6 adds in the firmware, seen on the wire (dhcp6sniff): its IPv6
+# stack runs a DHCPv6 exchange of its own for the router's managed flag
+# (no wait: it takes the first Advertise) some 2-3 s before PXE or HTTP
+# boot starts theirs; each new address waits for duplicate address
+# detection; TFTP over IPv6 moves blocks of 1228 bytes, not 1468 (OVMF's
+# UKI: 2.3 s against 1.7 s).  PXE's and HTTP boot's exchange collects
+# Advertises until the Solicit's first retransmission (4.9 s from the
+# Solicit to the Request on the wire) unless one carries Preference 255:
+# pxeproxyd's copy of its Advertise with Preference 255 one second later
+# ([dhcp6] prefer-after, src/proxy6.c) brings that to 1.0 s (OVMF and
+# AAVMF, PXE and HTTP boot).  In HTTP boot in this lab part of the gain
+# reappears as a wait for a route to the server (HttpBootCheckRouteTable
+# polls once a second for a router advertisement): 1.4 s from the Request
+# to the firmware's address switch without the copy, 3.0-5.6 s with it.
 
 : "${E2E6_REFERENCE:=1}"
-: "${E2E6_MAX_RATIO:=2.0}"
+: "${E2E6_MAX_RATIO:=1.2}"
 E2E6_MODE= E2E6_PXE_ERROR=
 E2E6_VARS=
 CORP6=2001:db8::1
@@ -85,10 +101,7 @@ e2e6_mkuki() {
 # --- the network -------------------------------------------------------
 
 e2e6_lab_up() {
-	E2E_RUN=$((E2E_RUN + 1))
-	_id=$$y$E2E_RUN
-	NS_SW=e2e6sw$_id NS_CORP=e2e6corp$_id NS_SIDE=e2e6side$_id
-	netlab_ns "$NS_SW" "$NS_CORP" "$NS_SIDE" || e2e_fail "namespaces"
+	e2e_lab_ns e2e6 y
 	# Before any link exists: new interfaces copy "default".
 	ip netns exec "$NS_SW" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	for _ns in "$NS_CORP" "$NS_SIDE"; do
@@ -98,8 +111,7 @@ e2e6_lab_up() {
 	ip -n "$NS_SW" link set br0 type bridge mcast_snooping 0
 	e2e6_plug "$NS_CORP" pcorp "$CORP6"
 	e2e6_plug "$NS_SIDE" pside "$SIDE6"
-	ip -n "$NS_SW" tuntap add dev pclient mode tap || e2e_fail "tap device"
-	ip -n "$NS_SW" link set pclient master br0 up
+	e2e_client_port
 }
 
 # e2e6_plug NS PORT ADDR: NS's eth0 with ADDR/64 only, on switch port PORT.
@@ -111,14 +123,7 @@ e2e6_plug() {
 
 # --- the hosts ---------------------------------------------------------
 
-e2e6_sniff_start() {
-	ip netns exec "$NS_SW" python3 -u "$SNIFF6" capture pside pcorp pclient \
-		>"$L.dhcp6" 2>"$L.dhcp6-err" &
-	SNIFF_PID=$!
-	# 30 s: python starts slowly on a loaded machine; a wait, not a sleep.
-	wait_until 30 grep -q listening "$L.dhcp6-err" && return 0
-	e2e_fail "the DHCPv6 sniffer did not start: $(cat "$L.dhcp6-err")"
-}
+e2e6_sniff_start() { e2e_sniffer "$SNIFF6" "$L.dhcp6" DHCPv6 pside pcorp pclient; }
 
 # The corporate DHCPv6 server: router advertisements with the managed
 # flag (dnsmasq sets it for a range of addresses), addresses from the
@@ -155,14 +160,10 @@ e2e6_side_start() {
 		SIDE_PID=$!
 		ip netns exec "$NS_SIDE" busybox httpd -f -vv -p "[$SIDE6]:80" \
 			-h "$E2E_ROOT" >>"$L.side" 2>&1 &
-		wait_until 10 e2e6_reference_ready && return 0
+		wait_until 10 e2e_reference_ready 547 && return 0
 		e2e_fail "dnsmasq as the IPv6 sidecar did not start: $(tail -n 5 "$L.side")"
 		;;
 	esac
-}
-e2e6_reference_ready() {
-	netlab_listening "$NS_SIDE" udp 547 && netlab_listening "$NS_SIDE" udp 69 &&
-		netlab_listening "$NS_SIDE" tcp 80
 }
 
 # e2e6_vars CLIENT: sets E2E6_VARS to a variable store in which the
@@ -307,16 +308,7 @@ e2e6_check_result() {
 	return 0
 }
 
-e2e6_report_failure() {
-	echo "--- client console (last lines)"
-	e2e_serial_text "$L.serial" | grep -a -v '^[[:space:]]*$' | tail -n 25
-	echo "--- $E2E_KIND log (last lines)"
-	tail -n 40 "$L.side"
-	echo "--- DHCPv6 packets seen on the switch"
-	tail -n 20 "$L.dhcp6"
-	echo "--- corporate DHCPv6 server (last lines)"
-	tail -n 10 "$L.corp"
-}
+e2e6_report_failure() { e2e_report_failure "$L.dhcp6" DHCPv6; }
 
 # e2e6_conf FILE SUFFIX [MODE]: conf/pxeproxyd.conf plus rules that send
 # both architectures, PXE and HTTP boot, to the UKI (uki-x64SUFFIX.efi,
@@ -342,14 +334,16 @@ boot = uki-x64$2.efi
 arch = arm64-efi arm64-efi-http
 boot = uki-aa64$2.efi
 EOF
+	# E.g. "[dhcp6] prefer-after = 0", to measure without the copy.
+	[ -n "${E2E6_CONF_EXTRA:-}" ] && printf '%s\n' "$E2E6_CONF_EXTRA" >>"$1"
 	"$PXEPROXYD" --check -c "$1" >"$1.check" 2>&1 ||
 		e2e_fail "the lab's config is refused: $(cat "$1.check")"
 }
 
 # e2e6_test CLIENT MODE: the IPv6 boot through pxeproxyd and its checks,
-# then (unless E2E6_REFERENCE=0) the same UKI with the IPv4 lab's init
-# booted the same way (PXE or HTTP boot) through pxeproxyd in lab.sh's
-# IPv4 lab, and the ratio of the two.  For HTTP boot the IPv6 time leaves
+# and beside it (unless E2E6_REFERENCE=0) the same UKI with the IPv4 lab's
+# init booted the same way (PXE or HTTP boot) through pxeproxyd in lab.sh's
+# IPv4 lab (e2e6_pair), and the ratio of the two.  For HTTP boot the IPv6 time leaves
 # out the ignored PXE over IPv6 attempt that comes first (e2e6_vars),
 # measured on the console from "Start PXE over IPv6" to "Start HTTP Boot
 # over IPv6"; the IPv4 HTTP boot has PXE switched off and starts at once.
@@ -364,43 +358,86 @@ e2e6_test() {
 	[ "$_mode" = http ] && e2e6_vars "$_client"
 	E2E_CONF=$E2E_WORK/pxeproxyd6.conf
 	e2e6_conf "$E2E_CONF" "" "$_mode"
-	e2e_say "$_client, $_mode over IPv6 through pxeproxyd ($E2E_CONF)"
-	if ! e2e6_boot "$_client" pxeproxyd "$_mode"; then
+	e2e_say "$_client, $_mode over IPv6 through pxeproxyd ($E2E_CONF), beside the same UKI (IPv4 init) over IPv4"
+	e2e6_pair "$_client" "$_mode" || {
 		echo "FAIL: $_client $_mode over IPv6 through pxeproxyd: $E2E_WHY"
 		e2e6_report_failure
 		exit 1
-	fi
+	}
 	_mine=$E2E6_NET_SECS
 	e2e_say "$_client booted over IPv6 in ${E2E_SECS}s (${_mine}s without the firmware's earlier attempts; console marks: $(tr '\n' ' ' <"$L.marks")): payload sha256 intact"
 	e2e_say "$(cat "$L.verdict")"
 	E2E6_LOG=$L
 	[ "$E2E6_REFERENCE" = 0 ] && { e2e_say "IPv4 boot for the ratio skipped (E2E6_REFERENCE=0)"; return 0; }
-	e2e_say "$_client, $_mode over IPv4 through pxeproxyd, the same UKI with the IPv4 init"
-	if ! e2e6_boot4 "$_client" "$_mode"; then
-		echo "WARNING: the IPv4 boot for the ratio failed: $E2E_WHY"
-		e2e_report_failure
+	if [ -z "$E2E6_REF" ]; then
+		echo "WARNING: the IPv4 boot for the ratio failed: $E2E6_WHY_REF"
 		return 0
 	fi
-	_ref=$E2E_SECS
+	_ref=$E2E6_REF
 	_ratio=$(e2e_ratio "$_mine" "$_ref")
 	echo "ratio $_client $_mode: IPv6 ${_mine}s / IPv4 ${_ref}s = $_ratio"
 	e2e6_over "$_ratio" || return 0
 	# As lab.sh: one slow boot on a shared machine proves little; both
-	# once more (the reference first), the best time of each judged.
+	# once more, the best time of each judged.
 	e2e_say "over the limit ($E2E6_MAX_RATIO): both once more"
-	e2e6_boot4 "$_client" "$_mode" && _ref=$(e2e_min "$_ref" "$E2E_SECS")
 	E2E_CONF=$E2E_WORK/pxeproxyd6.conf
-	e2e6_boot "$_client" pxeproxyd "$_mode" || {
+	e2e6_pair "$_client" "$_mode" || {
 		echo "FAIL: $_client $_mode over IPv6 through pxeproxyd (second boot): $E2E_WHY"
 		e2e6_report_failure
 		exit 1
 	}
 	_mine=$(e2e_min "$_mine" "$E2E6_NET_SECS")
+	[ -n "$E2E6_REF" ] && _ref=$(e2e_min "$_ref" "$E2E6_REF")
 	_ratio=$(e2e_ratio "$_mine" "$_ref")
 	echo "ratio $_client $_mode (best of two): IPv6 ${_mine}s / IPv4 ${_ref}s = $_ratio"
 	e2e6_over "$_ratio" &&
 		e2e_fail "$_client $_mode: the IPv6 boot took $_ratio times as long as the IPv4 one (limit $E2E6_MAX_RATIO)"
 	return 0
+}
+
+# e2e6_pair CLIENT MODE: CLIENT's IPv6 boot through pxeproxyd (e2e6_boot)
+# and, unless E2E6_REFERENCE=0, its IPv4 boot (e2e6_boot4) at the same
+# time, each in a lab of its own, so that both run under the same load
+# (as lab.sh's e2e_pair): on a shared machine two boots a minute apart
+# differ by up to 1.8x.  Returns e2e6_boot's status; sets E2E6_REF, the
+# IPv4 boot's seconds (empty: E2E6_WHY_REF says why).
+e2e6_pair() {
+	[ "$E2E6_REFERENCE" = 0 ] || e2e6_bg ref4 e2e6_boot4 "$1" "$2"
+	e2e6_boot "$1" pxeproxyd "$2"
+	_rc6=$?
+	E2E6_REF= E2E6_WHY_REF=
+	[ "$E2E6_REFERENCE" = 0 ] && return $_rc6
+	e2e6_bg_wait ref4
+	E2E6_REF=$E2E6_BG_SECS E2E6_WHY_REF=$E2E6_BG_WHY
+	return $_rc6
+}
+
+# e2e6_bg NAME COMMAND...: COMMAND (an e2e boot) in the background, in a
+# lab of its own (number E2E_RUN + 1); e2e6_bg_wait NAME waits for it and
+# sets E2E6_BG_SECS (its E2E_SECS) or E2E6_BG_WHY.
+e2e6_bg() {
+	_name=$1
+	shift
+	E2E_RUN=$((E2E_RUN + 1))
+	rm -f "$E2E_WORK/$_name.result"
+	(
+		E2E_RUN=$((E2E_RUN - 1))
+		if "$@"; then
+			echo "$E2E_SECS" >"$E2E_WORK/$_name.result"
+		else
+			echo "- $E2E_WHY" >"$E2E_WORK/$_name.result"
+		fi
+	) &
+	eval "E2E6_BG_$_name=\$!"
+}
+e2e6_bg_wait() {
+	eval "wait \$E2E6_BG_$1"
+	E2E6_BG_SECS= E2E6_BG_WHY=
+	read -r _secs _rest <"$E2E_WORK/$1.result" 2>/dev/null
+	case ${_secs:--} in
+	-) E2E6_BG_WHY=${_rest:-the boot did not finish (see above)} ;;
+	*) E2E6_BG_SECS=$_secs ;;
+	esac
 }
 
 e2e6_over() { awk -v r="$1" -v m="$E2E6_MAX_RATIO" 'BEGIN { exit !(r > m) }'; }

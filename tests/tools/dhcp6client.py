@@ -26,6 +26,7 @@ TYPES = {"solicit": 1, "advertise": 2, "request": 3, "confirm": 4,
          "relay-repl": 13}
 NAMES = {v: k for k, v in TYPES.items()}
 CLIENTID, SERVERID, IA_NA, IA_TA, ORO, ELAPSED, RELAY_MSG = 1, 2, 3, 4, 6, 8, 9
+PREFERENCE = 7
 STATUS, USER_CLASS, VENDOR_CLASS, INTERFACE_ID, IA_PD = 13, 15, 16, 18, 25
 BOOTFILE_URL, BOOTFILE_PARAM, CLIENT_ARCH, NII = 59, 60, 61, 62
 ALL_SERVERS = "ff02::1:2"
@@ -119,6 +120,54 @@ def check(a, pkt, xid, duid, ifid):
     return o, errs
 
 
+def inner(pkt):
+    """The client message of an answer, out of a Relay-Repl if relayed."""
+    while pkt and pkt[0] == TYPES["relay-repl"]:
+        pkt = dict(parse_opts(pkt[34:])).get(RELAY_MSG, b"")
+    return pkt
+
+
+def ours(pkt, xid):
+    """Whether pkt answers our transaction (not a late copy of an answer
+    to an earlier client on this port)."""
+    try:
+        pkt = inner(pkt)
+    except ValueError:
+        return True     # malformed: check() says so
+    return len(pkt) >= 4 and int.from_bytes(pkt[1:4], "big") == xid
+
+
+def check_copies(a, replies):
+    """The same answer, a.expect_copies times, spread out in time; with
+    --copy-preference, the copies add only a Preference option."""
+    pkt, _, t0 = replies[0]
+    errs = []
+    if len(replies) != a.expect_copies:
+        errs.append("%d answers within %.1f s, want %d" % (
+            len(replies), a.timeout, a.expect_copies))
+    first = dict(parse_opts(inner(pkt)[4:]))
+    for r in replies[1:]:
+        if a.copy_preference is None:
+            if r[0] != pkt:
+                errs.append("a copy differs from the first answer")
+            continue
+        o = dict(parse_opts(inner(r[0])[4:]))
+        pref = o.pop(PREFERENCE, None)
+        if PREFERENCE in first:
+            errs.append("the first answer has a Preference option")
+        if pref != bytes([a.copy_preference]):
+            errs.append("copy's Preference %r, want %d" % (pref, a.copy_preference))
+        if o != first or inner(r[0])[:4] != inner(pkt)[:4]:
+            errs.append("the copy differs from the first answer in more than Preference")
+    if len(replies) > 1:
+        gap = replies[1][2] - t0
+        print("copies %d, gap %.3f s" % (len(replies), gap))
+        if gap < a.min_gap:
+            errs.append("second copy %.3f s after the first, want >= %.1f"
+                        % (gap, a.min_gap))
+    return errs
+
+
 def split_to(to):
     m = re.fullmatch(r"\[(.*)\]:(\d+)", to)
     if not m:
@@ -150,6 +199,13 @@ def main():
     p.add_argument("--expect-none", action="store_true")
     p.add_argument("--expect-url")
     p.add_argument("--expect-src-port", type=int)
+    p.add_argument("--expect-copies", type=int,
+                   help="listen until the timeout: exactly this many "
+                   "identical answers, the second at least --min-gap "
+                   "seconds after the first")
+    p.add_argument("--min-gap", type=float, default=0.3)
+    p.add_argument("--copy-preference", type=int,
+                   help="the copies carry Preference (7) with this value")
     a = p.parse_args()
     if a.no_arch:
         a.arch = None
@@ -183,14 +239,14 @@ def main():
             pkt, src = s.recvfrom(2048)
         except socket.timeout:
             break
-        if len(pkt) < 4:
+        if len(pkt) < 4 or not ours(pkt, xid):
             continue
-        replies.append((pkt, src))
-        if not a.expect_none:
+        replies.append((pkt, src, time.time()))
+        if not a.expect_none and not a.expect_copies:
             break
     if a.expect_none:
         if replies:
-            pkt, src = replies[0]
+            pkt, src, _ = replies[0]
             print("FAIL: expected no answer, got %s from [%s]:%d" % (
                 NAMES.get(pkt[0], pkt[0]), src[0], src[1]))
             return 1
@@ -199,13 +255,15 @@ def main():
     if not replies:
         print("FAIL: no answer within %.1f s" % a.timeout)
         return 1
-    pkt, src = replies[0]
+    pkt, src, t0 = replies[0]
     try:
         o, errs = check(a, pkt, xid, duid, ifid)
     except ValueError as e:
         o, errs = None, ["malformed: %s" % e]
     if a.expect_src_port and src[1] != a.expect_src_port:
         errs.append("answer from port %d, want %d" % (src[1], a.expect_src_port))
+    if a.expect_copies:
+        errs += check_copies(a, replies)
     if errs:
         print("FAIL: answer from [%s]:%d: %s" % (src[0], src[1], "; ".join(errs)))
         return 1

@@ -23,10 +23,10 @@ the client at least one with a boot URL (option 59), and the server's port
 sent the client a REPLY with an address in an IA_NA; otherwise 1, with a
 line per broken rule.  Independent of pxeproxyd's code.
 """
-import argparse, select, signal, socket, struct, sys, time
+import socket, struct, sys
 
-ETH_P_ALL = 0x0003
-PACKET_OUTGOING = 4
+from sniff import mac, main, verdict
+
 PORTS = (546, 547, 4011)
 TYPES = {1: "SOLICIT", 2: "ADVERTISE", 3: "REQUEST", 4: "CONFIRM",
          5: "RENEW", 6: "REBIND", 7: "REPLY", 8: "RELEASE", 9: "DECLINE",
@@ -35,9 +35,6 @@ TYPES = {1: "SOLICIT", 2: "ADVERTISE", 3: "REQUEST", 4: "CONFIRM",
 OPT_IA_NA, OPT_IA_TA, OPT_IAADDR, OPT_STATUS = 3, 4, 5, 13
 OPT_VENDOR_CLASS, OPT_IA_PD, OPT_URL = 16, 25, 59
 
-
-def mac(b):
-    return ":".join("%02x" % x for x in b)
 
 
 def options(buf):
@@ -105,35 +102,11 @@ def parse_frame(frame):
     return d
 
 
-def capture(ports):
-    socks = []
-    for p in ports:
-        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-        s.bind((p, ETH_P_ALL))
-        socks.append(s)
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    print("listening on " + " ".join(ports), file=sys.stderr, flush=True)
-    while not stop:
-        try:
-            ready, _, _ = select.select(socks, [], [], 0.5)
-        except InterruptedError:
-            continue
-        for s in ready:
-            frame, addr = s.recvfrom(65535)
-            if addr[2] == PACKET_OUTGOING:  # toward the host: seen at its own port
-                continue
-            d = parse_frame(frame)
-            if d is None:
-                continue
-            print("%.3f %s [%s]:%d > [%s]:%d %s xid=%s to=%s opts=%s ia=%s "
-                  "status=%s url=%s vendor=%s" % (
-                      time.time(), addr[0], d["src"], d["sport"], d["dst"],
-                      d["dport"], d["type"], d["xid"], d["to"], d["opts"],
-                      ",".join(d["ia"]) or "-", d["status"],
-                      d["url"].replace(" ", "%20"), d["vendor"]),
-                  flush=True)
+def line(d):
+    return ("[%s]:%d > [%s]:%d %s xid=%s to=%s opts=%s ia=%s status=%s url=%s "
+            "vendor=%s" % (d["src"], d["sport"], d["dst"], d["dport"], d["type"],
+                           d["xid"], d["to"], d["opts"], ",".join(d["ia"]) or "-",
+                           d["status"], d["url"].replace(" ", "%20"), d["vendor"]))
 
 
 def check(log, proxy, server, client):
@@ -161,31 +134,12 @@ def check(log, proxy, server, client):
         bad.append("the proxy (port %s) sent the client no boot URL" % proxy)
     if lease is None:
         bad.append("the DHCPv6 server (port %s) gave the client no address" % server)
-    for b in bad:
-        print("dhcp6sniff: " + b)
-    if not bad:
-        print("dhcp6sniff: %d packets from the proxy, none with an address or "
-              "a status; %d with a boot URL to %s; address %s from the server" % (
-                  n_proxy, proxy_boot, client, lease))
-    return 1 if bad else 0
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = p.add_subparsers(dest="cmd", required=True)
-    c = sub.add_parser("capture")
-    c.add_argument("ports", nargs="+")
-    k = sub.add_parser("check")
-    k.add_argument("log")
-    k.add_argument("--proxy", required=True, help="the proxy's switch port")
-    k.add_argument("--server", required=True, help="the server's switch port")
-    k.add_argument("--client", required=True, help="the client's MAC")
-    a = p.parse_args()
-    if a.cmd == "capture":
-        capture(a.ports)
-        return 0
-    return check(a.log, a.proxy, a.server, a.client.lower())
+    return verdict("dhcp6sniff", bad,
+                   "%d packets from the proxy, none with an address or a "
+                   "status; %d with a boot URL to %s; address %s from the "
+                   "server" % (n_proxy, proxy_boot, client, lease))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, parse_frame, line, check,
+                  "the proxy's switch port", "the server's switch port"))

@@ -19,10 +19,10 @@ check exits 0 when: every packet from the proxy is a BOOTREPLY with yiaddr
 client, and the server ACKed the client with an address; otherwise 1, with
 a line per broken rule.  Independent of pxeproxyd's code.
 """
-import argparse, select, signal, socket, struct, sys, time
+import socket, struct, sys
 
-ETH_P_ALL = 0x0003
-PACKET_OUTGOING = 4
+from sniff import mac, main, verdict
+
 DHCP_PORTS = (67, 68, 4011)
 MAGIC = b"\x63\x82\x53\x63"
 TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK",
@@ -33,9 +33,6 @@ BOOTP_FIXED = 236  # op .. file, RFC 2131 section 2
 def ip(b):
     return socket.inet_ntoa(b)
 
-
-def mac(b):
-    return ":".join("%02x" % x for x in b)
 
 
 def options(buf):
@@ -90,35 +87,11 @@ def parse_frame(frame):
     }
 
 
-def capture(ports):
-    socks = []
-    for p in ports:
-        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-        s.bind((p, ETH_P_ALL))
-        socks.append(s)
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    print("listening on " + " ".join(ports), file=sys.stderr, flush=True)
-    while not stop:
-        try:
-            ready, _, _ = select.select(socks, [], [], 0.5)
-        except InterruptedError:
-            continue
-        for s in ready:
-            frame, addr = s.recvfrom(65535)
-            if addr[2] == PACKET_OUTGOING:  # toward the host: seen at its own port
-                continue
-            d = parse_frame(frame)
-            if d is None:
-                continue
-            d["vendor"] = d["vendor"].split(":", 1)[0] or "-"
-            print("%.3f %s %s:%d > %s:%d %s xid=%s chaddr=%s yiaddr=%s "
-                  "siaddr=%s file=%s vendor=%s" % (
-                      time.time(), addr[0], d["src"], d["sport"],
-                      d["dst"], d["dport"], d["type"], d["xid"], d["chaddr"],
-                      d["yiaddr"], d["siaddr"], d["file"] or "-", d["vendor"]),
-                  flush=True)
+def line(d):
+    return ("%s:%d > %s:%d %s xid=%s chaddr=%s yiaddr=%s siaddr=%s file=%s "
+            "vendor=%s" % (d["src"], d["sport"], d["dst"], d["dport"], d["type"],
+                           d["xid"], d["chaddr"], d["yiaddr"], d["siaddr"],
+                           d["file"] or "-", d["vendor"].split(":", 1)[0] or "-"))
 
 
 def check(log, proxy, server, client):
@@ -149,31 +122,12 @@ def check(log, proxy, server, client):
         bad.append("the proxy (%s) sent the client no boot offer" % proxy)
     if lease is None:
         bad.append("the DHCP server (%s) gave the client no lease" % server)
-    for b in bad:
-        print("dhcpsniff: " + b)
-    if not bad:
-        print("dhcpsniff: %d packets from the proxy, all with yiaddr 0.0.0.0, "
-              "no NAK; %d boot offers/acks to %s; lease %s from %s" % (
-                  n_proxy, proxy_boot, client, lease, server))
-    return 1 if bad else 0
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = p.add_subparsers(dest="cmd", required=True)
-    c = sub.add_parser("capture")
-    c.add_argument("ports", nargs="+")
-    k = sub.add_parser("check")
-    k.add_argument("log")
-    k.add_argument("--proxy", required=True)
-    k.add_argument("--server", required=True)
-    k.add_argument("--client", required=True)
-    a = p.parse_args()
-    if a.cmd == "capture":
-        capture(a.ports)
-        return 0
-    return check(a.log, a.proxy, a.server, a.client.lower())
+    return verdict("dhcpsniff", bad,
+                   "%d packets from the proxy, all with yiaddr 0.0.0.0, no "
+                   "NAK; %d boot offers/acks to %s; lease %s from %s" % (
+                       n_proxy, proxy_boot, client, lease, server))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, parse_frame, line, check,
+                  "the proxy's address", "the DHCP server's address"))

@@ -203,22 +203,23 @@ out:
 	config_free(c);
 }
 
-/* Boot names must fit option 67 once every variable is filled in (and
- * our http:// URL put before a bare name): refused at load time, never
- * dropped per client. */
+/* Boot names must fit option 67 (and 59) once every variable is filled
+ * in (and our http:// or tftp:// URL put before a bare name), for an
+ * IPv6 ${server} too: refused at load time, never dropped per client. */
 static void boot_names_fit_option_67_after_expansion(void)
 {
 	char line[400], name[300];
 	struct config *c;
 
-	/* 255 - 23 ("http://" + 15 + "/") = 232 characters fit. */
-	memset(name, 'n', 232);
-	name[232] = '\0';
+	/* 255 - 55 ("http://" or "tftp://" + "[" 45 "]" + "/") = 200
+	 * characters fit. */
+	memset(name, 'n', 200);
+	name[200] = '\0';
 	snprintf(line, sizeof(line), "[arch]\nbios = %s\n", name);
 	CHECK((c = parse(line)) != NULL);
 	config_free(c);
-	name[232] = 'n';
-	name[233] = '\0';
+	name[200] = 'n';
+	name[201] = '\0';
 	snprintf(line, sizeof(line), "[arch]\nbios = %s\n", name);
 	bad(line, "t.conf:2: boot file 'nnn");
 	/* A URL needs no prefix: 255 fit. */
@@ -228,14 +229,27 @@ static void boot_names_fit_option_67_after_expansion(void)
 	snprintf(line, sizeof(line), "[arch]\nx64-efi-http = %s\n", name);
 	CHECK((c = parse(line)) != NULL);
 	config_free(c);
-	/* ${mac} may become 47 characters, ${server} 15. */
+	/* ${mac} may become 47 characters, ${server} 47. */
 	memset(name + 7, 'u', 210);
 	memcpy(name + 217, "${mac}", 7);
 	snprintf(line, sizeof(line), "[rule r]\nboot = %s\n", name);
 	bad(line, "t.conf:2: boot file 'http://uuu");
 	CHECK(boot_template_max_len("http://${server}/${mac}") ==
-	      7 + 15 + 1 + 47);
-	CHECK(boot_template_max_len("x.efi") == 5 + 23);
+	      7 + 47 + 1 + 47);
+	CHECK(boot_template_max_len("x.efi") == 5 + 7 + 47 + 1);
+	/* Fits with an IPv4 ${server} (7 + 15 + 1 + 220 = 243), not with an
+	 * IPv6 one (7 + 47 + 1 + 220 = 275): refused, IPv6 named. */
+	memset(name + 7, 'v', 220);
+	memcpy(name + 7, "${server}/", 10);
+	name[7 + 230] = '\0';
+	CHECK(strlen(name) == 237);
+	snprintf(line, sizeof(line), "[rule r]\nboot = %s\n", name);
+	c = parse(line);
+	CHECK(c == NULL && strstr(err, "an IPv6 [address]"));
+	config_free(c);
+	CHECK(boot_template_max_len(name) == 7 + 47 + 1 + 220);
+	/* The longest IPv6 text proxy6_decide.c can write is 45 + 2. */
+	CHECK(BOOT_VAR_SERVER6_MAX == INET6_ADDRSTRLEN - 1 + 2);
 }
 
 /* [https]: the socket's keys wait for a restart, the certificate and key
@@ -264,12 +278,30 @@ static void https_section(void)
 	      !strcmp(c->https_cert, "/b.crt") &&
 	      !strcmp(c->https_key, "/b.key"));
 	CHECK(boot_template_max_len("https://${server}/boot.efi") ==
-	      strlen("https://${server}/boot.efi") - 9 + 15);
+	      strlen("https://${server}/boot.efi") - 9 + 47);
 	bad("[https]\nport = 0\n", "t.conf:2: bad value '0' for 'port'");
 	bad("[https]\ncertificate = a b\n", "t.conf:2: 'certificate' needs");
 out:
 	config_free(old);
 	config_free(c);
+	config_free(d);
+}
+
+/* [dhcp6] prefer-after: on by default, 0 turns the copy off, and no
+ * value past EDK2's collection wait (it would never be seen). */
+static void dhcp6_prefer_after(void)
+{
+	struct config *d = config_defaults();
+	struct config *c = parse("[dhcp6]\nprefer-after = 0\n");
+
+	CHECK(d->dhcp6_prefer_after_ms == 1000);
+	CHECK(c && c->dhcp6_prefer_after_ms == 0);
+	config_free(c);
+	c = parse("[dhcp6]\nprefer-after = 3500\n");
+	CHECK(c && c->dhcp6_prefer_after_ms == 3500);
+	config_free(c);
+	bad("[dhcp6]\nprefer-after = 3501\n",
+	    "t.conf:2: bad value '3501' for 'prefer-after'");
 	config_free(d);
 }
 
@@ -282,5 +314,6 @@ int main(void)
 	reload_keeps_restart_only_settings();
 	boot_names_fit_option_67_after_expansion();
 	https_section();
+	dhcp6_prefer_after();
 	return check_done("config");
 }

@@ -266,6 +266,39 @@ static void test_edk2_pxe_solicit_gets_advertise_without_address(void)
 	for (int cap = 0; cap < n; cap++)
 		CHECK(dhcp6_build_reply(&m, &a.reply, out, (size_t)cap) ==
 		      -ENOBUFS);
+	/* No Preference in the answer proxy6_decide makes: 255 there would
+	 * end EDK2's wait before the real server's offer is in. */
+	CHECK(n > 0 && !find(out, (size_t)n, 4, OPT6_PREFERENCE, &len));
+}
+
+/* [dhcp6] prefer-after's copy (src/proxy6.c): the same Advertise plus
+ * Preference 255 (RFC 8415 21.8: one byte), still a proxy offer. */
+static void test_advertise_copy_carries_preference_255(void)
+{
+	struct pkt p;
+	struct dhcp6_msg m;
+	struct proxy6_answer a;
+	uint8_t out[DHCP6_MAX_LEN], plain[DHCP6_MAX_LEN];
+	const uint8_t *v;
+	size_t len;
+	int n, k;
+
+	edk2_solicit(&p, PXE_CLASS, 7);
+	CHECK(decide(&p, 547, &m, &a) == DROP_REASONS);
+	k = dhcp6_build_reply(&m, &a.reply, plain, sizeof(plain));
+	a.reply.has_preference = true;
+	a.reply.preference = 255;
+	n = dhcp6_build_reply(&m, &a.reply, out, sizeof(out));
+	CHECK(k > 0 && n == k + 5);
+	if (n <= 0)
+		return;
+	check_proxy_answer(out, (size_t)n, 0, DHCP6_ADVERTISE, a.url,
+			   PXE_CLASS);
+	CHECK((v = find(out, (size_t)n, 4, OPT6_PREFERENCE, &len)) &&
+	      len == 1 && v[0] == 255);
+	for (int cap = 0; cap < n; cap++)
+		CHECK(dhcp6_build_reply(&m, &a.reply, out, (size_t)cap) ==
+		      -ENOBUFS);
 }
 
 static void test_edk2_http_solicit_gets_http_url(void)
@@ -745,6 +778,7 @@ int main(void)
 	cfg = config_defaults();
 	inet_pton(AF_INET6, "2001:db8::5", &server);
 	test_edk2_pxe_solicit_gets_advertise_without_address();
+	test_advertise_copy_carries_preference_255();
 	test_edk2_http_solicit_gets_http_url();
 	test_pxe_boot_server_request_on_4011_gets_reply();
 	test_messages_for_the_real_server_are_silent();
