@@ -118,7 +118,8 @@ cp "$kx" "$ISO/live/vmlinuz"
 
 # --- the live system ----------------------------------------------------
 r=$W/rootfs
-mkdir -p "$r/bin" "$r/sbin" "$r/etc" "$r/proc" "$r/sys" "$r/dev" "$r/run" \
+# etc/network: live-boot writes its interfaces file there.
+mkdir -p "$r/bin" "$r/sbin" "$r/etc/network" "$r/proc" "$r/sys" "$r/dev" "$r/run" \
 	"$r/tmp" "$r/root" "$r/usr/bin" "$r/usr/sbin"
 cp /bin/busybox "$r/bin/busybox"
 for a in $(/bin/busybox --list); do
@@ -152,7 +153,7 @@ sum=$(sha256sum /payload.bin | cut -d' ' -f1)
 check=bad
 [ "$sum" = "$want" ] && check=ok
 # The squashfs as live-boot fetched it: in RAM under /run/live/medium.
-sq=$(find /run/live -name '*.squashfs' 2>/dev/null | head -n 1)
+sq=$(find /run/live -type f -name '*.squashfs' 2>/dev/null | head -n 1)
 sqsum=none
 [ -n "$sq" ] && sqsum=$(sha256sum "$sq" | cut -d' ' -f1)
 echo "E2E-RESULT arch=$(uname -m) sha256=$sum squashfs=$sqsum check=$check from=$sq"
