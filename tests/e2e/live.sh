@@ -42,8 +42,10 @@ live_iso() {
 live_mkroot() {
 	_root=$1 _iso=$2
 	mkdir -p "$_root/pxelinux.cfg" "$_root/grub" "$_root/live"
-	cp /usr/lib/PXELINUX/lpxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$_root/"
-	cp "$E2E_ROOT/grubx64.efi" "$_root/"
+	# GRUB: the lab's image (contrib/pxeproxyd-mkgrub, tests/e2e/mkboot.sh),
+	# which finds its grub.cfg at (tftp,SIDE)/grub.
+	cp /usr/lib/PXELINUX/lpxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+		"$E2E_BOOT/root/grubx64.efi" "$_root/" || e2e_fail "copying the boot loaders"
 	xorriso -osirrox on -indev "$_iso" \
 		-extract /live/vmlinuz "$_root/live/vmlinuz" \
 		-extract /live/initrd.img "$_root/live/initrd.img" \
@@ -121,7 +123,6 @@ live_test() {
 	[ -x "$PXEPROXYD" ] || e2e_fail "$PXEPROXYD not built"
 	e2e_mkboot	# the lab's root: GRUB images made for this server
 	live_iso
-	_lab_root=$E2E_ROOT
 	E2E_ROOT=$E2E_WORK/root
 	live_mkroot "$E2E_ROOT" "$LIVE_ISO"
 	"$PXEPROXYD" --check -c "$E2E_CONF" >"$E2E_WORK/check.out" 2>&1 ||
@@ -135,5 +136,4 @@ live_test() {
 	live_check
 	e2e_say "$1 booted the live system in ${E2E_SECS}s: squashfs fetched intact by live-boot (sha256 $LIVE_SQUASHFS_SUM), payload sha256 intact, lease $E2E_LEASE from $CORP_IP"
 	e2e_say "$(cat "$L.verdict")"
-	E2E_ROOT=$_lab_root
 }
