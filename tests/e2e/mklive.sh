@@ -115,6 +115,8 @@ need '/virtio_net\.ko$' "virtio_net driver"
 need '/virtio_pci\.ko$' "virtio_pci"
 need '/squashfs\.ko$|^usr/lib/modules/.*/modules\.builtin$' "squashfs"
 cp "$kx" "$ISO/live/vmlinuz"
+t1=$(date +%s)
+echo "mklive: initramfs made in $((t1 - t0)) s ($(du -k "$ISO/live/initrd.img" | cut -f1) kB)"
 
 # --- the live system ----------------------------------------------------
 r=$W/rootfs
@@ -197,6 +199,7 @@ xorriso -as mkisofs -o "$NEW/live.iso" -V PXEPROXYD_LIVE -J -R \
 	-boot-load-size 4 -boot-info-table \
 	-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin "$ISO" >"$W/xorriso.log" 2>&1 ||
 	die "xorriso failed: $(tail -n 5 "$W/xorriso.log")"
+echo "mklive: squashfs ($(du -k "$ISO/live/filesystem.squashfs" | cut -f1) kB) and ISO made in $(($(date +%s) - t1)) s"
 rm -rf "$ISO" "$W"
 chmod -R u=rwX,go=rX "$NEW"
 echo "$want" >"$NEW/stamp"
