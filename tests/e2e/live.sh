@@ -31,15 +31,26 @@ live_iso() {
 	LIVE_SQUASHFS_SUM=$(cat "$LIVE/squashfs.sha256")
 }
 
-# live_mkroot ROOT ISO: the boot root, laid out by hand.  When
-# contrib/pxeproxyd-mkroot lands, this function's body becomes
-#	pxeproxyd-mkroot -s "$SIDE_IP" "$1" &&
-#	pxeproxyd-mkroot "$1" --add live --iso "$2"
-# (and E2E_CONF the stock config).  What the hand-made root holds is what
-# the tool is to write: lpxelinux (BIOS, so that kernel and initrd come by
-# HTTP), GRUB for x86-64 UEFI, the ISO's kernel and initrd, the squashfs
-# served by HTTP, and menus with the ISO's own parameters plus fetch=.
+# live_mkroot ROOT ISO: the boot root.  When contrib/pxeproxyd-mkroot
+# lands, this function's body becomes the two lines of the LIVE_MKROOT
+# branch (and live_mkroot_by_hand goes): what users run is what CI boots.
+# Until then LIVE_MKROOT=/path/to/pxeproxyd-mkroot tries a tool at hand.
 live_mkroot() {
+	if [ -n "${LIVE_MKROOT:-}" ]; then
+		E2E_CONF=$TOP_SRCDIR/conf/pxeproxyd.conf
+		sh "$LIVE_MKROOT" -s "$SIDE_IP" -t 0 -D "$E2E_CACHE/arm64/usr/lib/grub/arm64-efi" "$1" &&
+			sh "$LIVE_MKROOT" "$1" --add live --iso "$2" ||
+			e2e_fail "$LIVE_MKROOT failed"
+		return 0
+	fi
+	live_mkroot_by_hand "$@"
+}
+
+# live_mkroot_by_hand ROOT ISO: what the tool is to write, laid out by
+# hand: lpxelinux (BIOS, so that kernel and initrd come by HTTP), GRUB for
+# x86-64 UEFI, the ISO's kernel and initrd, the squashfs served by HTTP,
+# and menus with the ISO's own parameters plus fetch=; sets E2E_CONF.
+live_mkroot_by_hand() {
 	_root=$1 _iso=$2
 	mkdir -p "$_root/pxelinux.cfg" "$_root/grub" "$_root/live"
 	# GRUB: the lab's image (contrib/pxeproxyd-mkgrub, tests/e2e/mkboot.sh),
@@ -108,12 +119,21 @@ live_check() {
 	*" squashfs=$LIVE_SQUASHFS_SUM "*) ;;
 	*) _fail "the squashfs the live system fetched is not the ISO's: '$_res' (want squashfs=$LIVE_SQUASHFS_SUM)" ;;
 	esac
-	grep -a -q "E2E-LIVE .* fetched=$LIVE_URL" "$L.console" ||
-		_fail "the live system did not come from fetch=$LIVE_URL: $(grep -a E2E-LIVE "$L.console")"
-	for _f in /live/vmlinuz /live/initrd.img /live/filesystem.squashfs; do
-		grep -q "http: .* GET $_f 200 " "$L.side" || _fail "pxeproxyd's access log has no 'GET $_f 200'"
-	done
-	e2e_say "access log: $(grep 'http: .* GET /live/filesystem.squashfs 200 ' "$L.side" | head -n 1)"
+	# The URL live-boot fetched (the root's menu named it): this server's.
+	_url=$(sed -n 's/^E2E-LIVE .* fetched=\([^ ]*\).*/\1/p' "$L.console" | head -n 1)
+	case $_url in
+	http://$SIDE_IP/*.squashfs) ;;
+	*) _fail "the live system did not come from a squashfs on http://$SIDE_IP/: fetched='$_url'" ;;
+	esac
+	LIVE_PATH=${_url#http://$SIDE_IP}
+	grep -q "http: .* GET $LIVE_PATH 200 " "$L.side" ||
+		_fail "pxeproxyd's access log has no 'GET $LIVE_PATH 200'"
+	# Kernel and initrd by HTTP too (whatever the root calls them).
+	grep -Eq 'http: .* GET /[^ ]*vmlinuz[^ ]* 200 ' "$L.side" ||
+		_fail "pxeproxyd's access log has no kernel (vmlinuz) served by HTTP"
+	grep -Eq 'http: .* GET /[^ ]*initrd[^ ]* 200 ' "$L.side" ||
+		_fail "pxeproxyd's access log has no initrd served by HTTP"
+	e2e_say "access log: $(grep "http: .* GET $LIVE_PATH 200 " "$L.side" | head -n 1)"
 }
 
 # live_test CLIENT: builds the ISO and the root, boots CLIENT through
@@ -127,13 +147,13 @@ live_test() {
 	live_mkroot "$E2E_ROOT" "$LIVE_ISO"
 	"$PXEPROXYD" --check -c "$E2E_CONF" >"$E2E_WORK/check.out" 2>&1 ||
 		e2e_fail "the test's config is refused: $(cat "$E2E_WORK/check.out")"
-	e2e_say "$1 into the live ISO through pxeproxyd (root $E2E_ROOT, squashfs by $LIVE_URL)"
+	e2e_say "$1 into the live ISO through pxeproxyd (root $E2E_ROOT made by ${LIVE_MKROOT:-hand})"
 	if ! e2e_boot "$1" pxeproxyd; then
 		echo "FAIL: $1 live boot through pxeproxyd: $E2E_WHY"
 		e2e_report_failure
 		exit 1
 	fi
 	live_check
-	e2e_say "$1 booted the live system in ${E2E_SECS}s: squashfs fetched intact by live-boot (sha256 $LIVE_SQUASHFS_SUM), payload sha256 intact, lease $E2E_LEASE from $CORP_IP"
+	e2e_say "$1 booted the live system in ${E2E_SECS}s: squashfs $LIVE_PATH fetched intact by live-boot (sha256 $LIVE_SQUASHFS_SUM), payload sha256 intact, lease $E2E_LEASE from $CORP_IP"
 	e2e_say "$(cat "$L.verdict")"
 }
