@@ -35,8 +35,12 @@
 # busybox-static; live-boot adds 150 kB.  mkinitramfs runs with a config
 # directory of its own (-d), so the host's initramfs settings do not leak
 # in; the hooks are the packages' own.  MODULES=list keeps the initrd
-# small: the modules the hooks add (live-boot: every network driver,
-# squashfs, overlay, loop ...) plus virtio_pci for the UEFI clients.
+# smaller (23 MB with zstd, MODULES=most's 36 MB): the modules the hooks
+# add (live-boot: every network driver, squashfs, overlay, loop ...; its
+# kms hook: i915, radeon, nouveau) plus virtio_pci for the UEFI clients.
+# Cost, measured on the 2-core lab machine: mkinitramfs about 230 s of
+# wall time under a load of 10 (90 s of CPU), squashfs and ISO 10 s; the
+# ISO is 33 MB.
 #
 # The ISO is rebuilt only when an input changed (this script, the kernel,
 # the packages): OUT/stamp records them.
