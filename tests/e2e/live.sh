@@ -22,7 +22,8 @@ live_need() {
 	done
 }
 
-# live_iso: the ISO, built once and reused while up to date.
+# live_iso: the ISO, built once and reused while up to date; E2E_WANT
+# (lab.sh's e2e_check_result) is the digest of the payload inside it.
 live_iso() {
 	sh "$TOP_SRCDIR/tests/e2e/mklive.sh" "$LIVE" ||
 		e2e_fail "building the live ISO (tests/e2e/mklive.sh)"
@@ -38,9 +39,10 @@ live_iso() {
 live_mkroot() {
 	if [ -n "${LIVE_MKROOT:-}" ]; then
 		E2E_CONF=$TOP_SRCDIR/conf/pxeproxyd.conf
-		sh "$LIVE_MKROOT" -s "$SIDE_IP" -t 0 -D "$E2E_CACHE/arm64/usr/lib/grub/arm64-efi" "$1" &&
-			sh "$LIVE_MKROOT" "$1" --add live --iso "$2" ||
-			e2e_fail "$LIVE_MKROOT failed"
+		sh "$LIVE_MKROOT" -s "$SIDE_IP" -t 0 -D "$E2E_CACHE/arm64/usr/lib/grub/arm64-efi" "$1" ||
+			e2e_fail "$LIVE_MKROOT $1 failed"
+		sh "$LIVE_MKROOT" "$1" --add live --iso "$2" ||
+			e2e_fail "$LIVE_MKROOT --add live --iso $2 failed"
 		return 0
 	fi
 	live_mkroot_by_hand "$@"
@@ -125,7 +127,7 @@ live_check() {
 	http://$SIDE_IP/*.squashfs) ;;
 	*) _fail "the live system did not come from a squashfs on http://$SIDE_IP/: fetched='$_url'" ;;
 	esac
-	LIVE_PATH=${_url#http://$SIDE_IP}
+	LIVE_PATH=${_url#http://"$SIDE_IP"}
 	grep -q "http: .* GET $LIVE_PATH 200 " "$L.side" ||
 		_fail "pxeproxyd's access log has no 'GET $LIVE_PATH 200'"
 	# Kernel and initrd by HTTP too (whatever the root calls them).
