@@ -14,8 +14,11 @@
 #   /live/filesystem.squashfs  the live system: busybox, an init that
 #                              reports, and 1 MiB of random bytes
 #   /isolinux/isolinux.cfg, /isolinux/live.cfg, isolinux.bin, ldlinux.c32
-#                              the menu live-build writes for syslinux
-#                              (the ISO boots from CD by BIOS too)
+#                              the menu live-build writes for syslinux,
+#                              and its El Torito boot record (booting
+#                              the live system from the CD itself is
+#                              not tested: MODULES=list leaves out the
+#                              disk controllers' drivers)
 #   /boot/grub/grub.cfg        live-build's GRUB menu entry
 # Both menus boot "/live/vmlinuz boot=live components ..." with
 # /live/initrd.img; booted over the network with
