@@ -17,6 +17,11 @@
 #   are in ovmf and qemu-efi-aarch64; sbsigntool checks that the lab's
 #   kernels are signed), and Debian 13's and the arm64 ones
 #   through tests/e2e/setup-sb.sh under $E2E_CACHE/sb.
+# - The live ISO's makings (tests/e2e/mklive.sh): live-boot and its
+#   initramfs-tools backend (with initramfs-tools, udev, klibc-utils) for
+#   the initramfs, squashfs-tools, xorriso, isolinux.  Installing
+#   live-boot runs update-initramfs once for the host's kernel (its hooks
+#   act only on a "boot=live" command line).
 #
 # Idempotent: when everything is there it only checks and returns.
 # contrib/ci.sh and contrib/demo.sh call it before the tests.
@@ -27,7 +32,9 @@ PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 ipxe-qemu
  pxelinux syslinux-common dnsmasq-base busybox-static linux-image-amd64
  grub-efi-amd64-bin grub-common iproute2 cpio gzip python3 kmod util-linux
  shim-signed grub-efi-amd64-signed sbsigntool
- systemd-boot-efi binutils binutils-aarch64-linux-gnu"
+ systemd-boot-efi binutils binutils-aarch64-linux-gnu
+ live-boot live-boot-initramfs-tools initramfs-tools udev klibc-utils
+ squashfs-tools xorriso isolinux"
 STUB_AA64=usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 
 say() { echo "e2e setup: $*"; }
