@@ -5,13 +5,12 @@
 # The client's boot loader (lpxelinux for BIOS, GRUB for UEFI) loads the
 # ISO's kernel and initrd by HTTP from pxeproxyd; live-boot in the initrd
 # takes a lease from the corporate DHCP server and fetches the squashfs
-# named by fetch=http://SIDE/live/filesystem.squashfs from pxeproxyd's
+# named by fetch=http://SIDE/... (pxeproxyd-mkroot wrote it) from pxeproxyd's
 # HTTP server; the squashfs's init prints its digests (mklive.sh).
 #
 #   live_test CLIENT        the whole test (bios | uefi-x64)
 
 LIVE=$E2E_CACHE/live
-LIVE_URL=http://$SIDE_IP/live/filesystem.squashfs
 
 # live_need CLIENT: skips (77) unless the lab and the ISO's tools are here.
 live_need() {
@@ -32,75 +31,19 @@ live_iso() {
 	LIVE_SQUASHFS_SUM=$(cat "$LIVE/squashfs.sha256")
 }
 
-# live_mkroot ROOT ISO: the boot root.  When contrib/pxeproxyd-mkroot
-# lands, this function's body becomes the two lines of the LIVE_MKROOT
-# branch (and live_mkroot_by_hand goes): what users run is what CI boots.
-# Until then LIVE_MKROOT=/path/to/pxeproxyd-mkroot tries a tool at hand.
+# live_mkroot ROOT ISO: the boot root, made only by pxeproxyd-mkroot as a
+# user makes it (what users run is what CI boots): the loaders from
+# Debian's packages, then the ISO added; mkroot reads the ISO's own menus
+# and adds live-boot's fetch= for pxeproxyd's HTTP server.  Sets E2E_CONF
+# to the stock config.
 live_mkroot() {
-	if [ -n "${LIVE_MKROOT:-}" ]; then
-		E2E_CONF=$TOP_SRCDIR/conf/pxeproxyd.conf
-		sh "$LIVE_MKROOT" -s "$SIDE_IP" -t 0 -D "$E2E_CACHE/arm64/usr/lib/grub/arm64-efi" "$1" ||
-			e2e_fail "$LIVE_MKROOT $1 failed"
-		sh "$LIVE_MKROOT" "$1" --add live --iso "$2" ||
-			e2e_fail "$LIVE_MKROOT --add live --iso $2 failed"
-		return 0
-	fi
-	live_mkroot_by_hand "$@"
-}
-
-# live_mkroot_by_hand ROOT ISO: what the tool is to write, laid out by
-# hand: lpxelinux (BIOS, so that kernel and initrd come by HTTP), GRUB for
-# x86-64 UEFI, the ISO's kernel and initrd, the squashfs served by HTTP,
-# and menus with the ISO's own parameters plus fetch=; sets E2E_CONF.
-live_mkroot_by_hand() {
-	_root=$1 _iso=$2
-	mkdir -p "$_root/pxelinux.cfg" "$_root/grub" "$_root/live"
-	# GRUB: the lab's image (contrib/pxeproxyd-mkgrub, tests/e2e/mkboot.sh),
-	# which finds its grub.cfg at (tftp,SIDE)/grub.
-	cp /usr/lib/PXELINUX/lpxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 \
-		"$E2E_BOOT/root/grubx64.efi" "$_root/" || e2e_fail "copying the boot loaders"
-	xorriso -osirrox on -indev "$_iso" \
-		-extract /live/vmlinuz "$_root/live/vmlinuz" \
-		-extract /live/initrd.img "$_root/live/initrd.img" \
-		-extract /live/filesystem.squashfs "$_root/live/filesystem.squashfs" \
-		-extract /isolinux/live.cfg "$E2E_WORK/iso-live.cfg" \
-		>"$E2E_WORK/xorriso.log" 2>&1 ||
-		e2e_fail "extracting from $_iso: $(tail -n 3 "$E2E_WORK/xorriso.log")"
-	# The ISO's own kernel parameters (its syslinux menu), then fetch=.
-	_append=$(sed -n 's/^[[:space:]]*append[[:space:]]*//p' "$E2E_WORK/iso-live.cfg" |
-		head -n 1 | sed 's/initrd=[^ ]* *//')
-	case $_append in
-	*boot=live*) ;;
-	*) e2e_fail "no boot=live in the ISO's isolinux/live.cfg: '$_append'" ;;
-	esac
-	_append="$_append fetch=$LIVE_URL"
-	cat >"$_root/pxelinux.cfg/default" <<EOF
-# BIOS: lpxelinux, the kernel and initrd by HTTP.
-DEFAULT live
-PROMPT 0
-TIMEOUT 0
-LABEL live
-  KERNEL http://$SIDE_IP/live/vmlinuz
-  INITRD http://$SIDE_IP/live/initrd.img
-  APPEND $_append
-EOF
-	cat >"$_root/grub/grub.cfg" <<EOF
-# UEFI: GRUB came by TFTP; the kernel and initrd come by HTTP.
-set timeout=0
-set default=0
-menuentry live {
-  echo "E2E-GRUB \$grub_cpu: live kernel and initrd from http://$SIDE_IP/"
-  linux (http,$SIDE_IP)/live/vmlinuz $_append
-  initrd (http,$SIDE_IP)/live/initrd.img
-}
-EOF
-	chmod -R u=rwX,go=rX "$_root"
-	# The stock config, with lpxelinux for BIOS (pxelinux loads by TFTP only).
-	E2E_CONF=$E2E_WORK/pxeproxyd.conf
-	sed 's/^bios\( *\)= pxelinux\.0 /bios\1= lpxelinux.0/' \
-		"$TOP_SRCDIR/conf/pxeproxyd.conf" >"$E2E_CONF"
-	grep -q '^bios *= lpxelinux\.0' "$E2E_CONF" ||
-		e2e_fail "no 'bios = pxelinux.0' line in conf/pxeproxyd.conf to change"
+	_mkroot=$TOP_SRCDIR/contrib/pxeproxyd-mkroot
+	E2E_CONF=$TOP_SRCDIR/conf/pxeproxyd.conf
+	sh "$_mkroot" -s "$SIDE_IP" -t 0 -D "$E2E_CACHE/arm64/usr/lib/grub/arm64-efi" "$1" \
+		>"$E2E_WORK/mkroot.log" 2>&1 ||
+		e2e_fail "pxeproxyd-mkroot $1 failed: $(tail -n 3 "$E2E_WORK/mkroot.log")"
+	sh "$_mkroot" "$1" --add live --iso "$2" >>"$E2E_WORK/mkroot.log" 2>&1 ||
+		e2e_fail "pxeproxyd-mkroot --add live --iso $2 failed: $(tail -n 3 "$E2E_WORK/mkroot.log")"
 }
 
 # live_check: the live boot's own evidence, beyond e2e_check_result's
@@ -149,7 +92,7 @@ live_test() {
 	live_mkroot "$E2E_ROOT" "$LIVE_ISO"
 	"$PXEPROXYD" --check -c "$E2E_CONF" >"$E2E_WORK/check.out" 2>&1 ||
 		e2e_fail "the test's config is refused: $(cat "$E2E_WORK/check.out")"
-	e2e_say "$1 into the live ISO through pxeproxyd (root $E2E_ROOT made by ${LIVE_MKROOT:-hand})"
+	e2e_say "$1 into the live ISO through pxeproxyd (root $E2E_ROOT made by pxeproxyd-mkroot)"
 	if ! e2e_boot "$1" pxeproxyd; then
 		echo "FAIL: $1 live boot through pxeproxyd: $E2E_WHY"
 		e2e_report_failure
