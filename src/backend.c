@@ -94,6 +94,10 @@ struct backend {
 	LIST_HEAD(, centry) buckets[BACKEND_CACHE_BUCKETS];
 	TAILQ_HEAD(, centry) ages;
 	unsigned n_cache;
+	/* Request headers, made once: "Accept" for lookups,
+	 * "Content-Type" for event posts. */
+	struct curl_slist *accept_json;
+	struct curl_slist *post_json;
 };
 
 static const char *const failure_keys[BACKEND_FAIL_KINDS] = {
@@ -391,15 +395,6 @@ static int on_curl_timer(CURLM *multi, long ms, void *arg)
 	return 0;
 }
 
-static struct curl_slist *accept_json(void)
-{
-	static struct curl_slist *h;
-
-	if (!h)
-		h = curl_slist_append(NULL, "Accept: application/json");
-	return h;
-}
-
 static CURL *easy_new(struct backend *b, struct backend_lookup *lk)
 {
 	const struct config *c = b->ctx->cfg;
@@ -418,7 +413,7 @@ static CURL *easy_new(struct backend *b, struct backend_lookup *lk)
 	/* No proxy from the environment: the daemon's environment is not
 	 * its config. */
 	curl_easy_setopt(e, CURLOPT_PROXY, "");
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, accept_json());
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, b->accept_json);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "pxeproxyd/" PACKAGE_VERSION);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 			 (curl_off_t)BACKEND_BODY_MAX);
@@ -481,15 +476,6 @@ int backend_ask(struct pxe_ctx *ctx, const char *url,
 	return 0;
 }
 
-static struct curl_slist *json_body_headers(void)
-{
-	static struct curl_slist *h;
-
-	if (!h)
-		h = curl_slist_append(NULL, "Content-Type: application/json");
-	return h;
-}
-
 int backend_post(struct pxe_ctx *ctx, const char *url, const char *body,
 		 size_t len, backend_post_fn *done, void *arg)
 {
@@ -509,7 +495,7 @@ int backend_post(struct pxe_ctx *ctx, const char *url, const char *body,
 		free(lk);
 		return -ENOMEM;
 	}
-	curl_easy_setopt(lk->easy, CURLOPT_HTTPHEADER, json_body_headers());
+	curl_easy_setopt(lk->easy, CURLOPT_HTTPHEADER, b->post_json);
 	curl_easy_setopt(lk->easy, CURLOPT_POSTFIELDSIZE, (long)len);
 	curl_easy_setopt(lk->easy, CURLOPT_COPYPOSTFIELDS, body);
 	if (curl_multi_add_handle(b->multi, lk->easy) != CURLM_OK) {
@@ -732,7 +718,11 @@ int backend_open(struct pxe_ctx *ctx, char *err, size_t errlen)
 		LIST_INIT(&b->buckets[i]);
 	ctx->backend = b;
 	use_prep(b, &p);
-	if (!(b->multi = curl_multi_init()))
+	b->accept_json = curl_slist_append(NULL, "Accept: application/json");
+	b->post_json = curl_slist_append(NULL,
+					 "Content-Type: application/json");
+	if (!b->accept_json || !b->post_json ||
+	    !(b->multi = curl_multi_init()))
 		return fmt(err, errlen, "[backend] cannot initialise "
 			   "libcurl"), -1;
 	curl_multi_setopt(b->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
@@ -766,6 +756,8 @@ void backend_close(struct pxe_ctx *ctx)
 	}
 	curl_slist_free_all(b->resolve);
 	curl_slist_free_all(b->connect_to);
+	curl_slist_free_all(b->accept_json);
+	curl_slist_free_all(b->post_json);
 	free(b->ca_data);
 	while (b->retired) {
 		struct retired *r = b->retired;
