@@ -86,22 +86,18 @@ static int send_blob(int fd, const void *buf, uint32_t len)
 	return 0;
 }
 
-/* Monitor: the certificate and key the new config text names, read with
+/* Monitor: the certificate and key the new config c names, read with
  * the daemon user's rights; an empty pair when there is nothing to read
  * or it cannot be read (said here, once). */
-static void read_tls_pair(struct pxe_ctx *ctx, const char *text,
+static void read_tls_pair(const struct pxe_ctx *ctx, const struct config *c,
 			  struct tls_pair *p)
 {
 	char err[1024];
-	struct config *c;
 
 	memset(p, 0, sizeof(*p));
 	/* [https] enable takes effect at restart only. */
 	if (!ctx->cfg->https_enable)
 		return;
-	c = reload_parse(ctx, text, err, sizeof(err));
-	if (!c)
-		return;         /* the worker refuses the config, and says why */
 	if (tls_pair_read(c->https_cert, c->https_key, p, err,
 			  sizeof(err)) < 0)
 		log_warnx("reload: https: %s; the certificate in use stays%s",
@@ -109,26 +105,39 @@ static void read_tls_pair(struct pxe_ctx *ctx, const char *text,
 			  ? " (the key is read on reload by the daemon's user:"
 			    " chown root:GROUP, chmod 640, GROUP being that "
 			    "user's group)" : "");
-	config_free(c);
 }
 
 /* Monitor: what libcurl needs from the real root for the new config's
  * [backend] (the worker cannot resolve or read it in the chroot); empty
  * when the backend was off at start (it stays off until a restart). */
-static void read_backend_prep(struct pxe_ctx *ctx, const char *text,
-			      struct backend_prep *p)
+static void read_backend_prep(const struct pxe_ctx *ctx,
+			      const struct config *c, struct backend_prep *p)
+{
+	char err[1024];
+
+	memset(p, 0, sizeof(*p));
+	if (!ctx->cfg->backend_url || !c->backend_url)
+		return;
+	if (backend_prepare(c, p, err, sizeof(err)) < 0)
+		log_warnx("reload: %s; the CA bundle in use stays", err);
+}
+
+/* Monitor: what the new config text needs read from the real root, sent
+ * after it; nothing when the text is refused (the worker says why). */
+static void read_outside(struct pxe_ctx *ctx, const char *text,
+			 struct tls_pair *pair, struct backend_prep *prep)
 {
 	char err[1024];
 	struct config *c;
 
-	memset(p, 0, sizeof(*p));
-	if (!ctx->cfg->backend_url)
+	memset(pair, 0, sizeof(*pair));
+	memset(prep, 0, sizeof(*prep));
+	if (!ctx->cfg->https_enable && !ctx->cfg->backend_url)
 		return;
-	c = reload_parse(ctx, text, err, sizeof(err));
-	if (!c)
+	if (!(c = reload_parse(ctx, text, err, sizeof(err))))
 		return;
-	if (c->backend_url && backend_prepare(c, p, err, sizeof(err)) < 0)
-		log_warnx("reload: %s; the CA bundle in use stays", err);
+	read_tls_pair(ctx, c, pair);
+	read_backend_prep(ctx, c, prep);
 	config_free(c);
 }
 
@@ -163,8 +172,7 @@ static void send_config(struct pxe_ctx *ctx, int fd)
 	}
 	if (text)
 		text[len] = '\0';
-	read_tls_pair(ctx, text ? text : "", &pair);
-	read_backend_prep(ctx, text ? text : "", &prep);
+	read_outside(ctx, text ? text : "", &pair, &prep);
 	if (send_blob(fd, text, len) < 0 ||
 	    send_blob(fd, pair.cert, (uint32_t)pair.cert_len) < 0 ||
 	    send_blob(fd, pair.key, (uint32_t)pair.key_len) < 0 ||
