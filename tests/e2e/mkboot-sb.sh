@@ -36,6 +36,7 @@
 # first; the root is rebuilt only when an input changed (OUT/stamp).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/cache.sh"
 CACHE=${E2E_CACHE:-/var/tmp/pxeproxyd-e2e}
 LAB=$CACHE/boot
 SB=$CACHE/sb
@@ -108,13 +109,7 @@ stamp() {
 }
 
 mkdir -p "$SB"
-exec 9>"$SB/root.lock"
-flock 9	# parallel tests: one builds, the others wait and reuse
-want=$(stamp)
-if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$want" ]; then
-	echo "mkboot-sb: $OUT is up to date"
-	exit 0
-fi
+cache_reuse mkboot-sb "$SB/root.lock" "$OUT"
 echo "mkboot-sb: building $OUT ($CHAIN, $ARCH, server $SERVER)"
 NEW=$OUT.new
 rm -rf "$NEW"

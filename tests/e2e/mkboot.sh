@@ -39,6 +39,7 @@
 # them the tree has no arm64 files.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/cache.sh"
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${E2E_CACHE:-/var/tmp/pxeproxyd-e2e}
 ARM64=$CACHE/arm64
@@ -71,20 +72,14 @@ done
 
 stamp() {
 	echo "server $SERVER payload $PAYLOAD_BYTES"
-	cat "$0" "$TOP/contrib/pxeproxyd-mkgrub" "$TOP/contrib/pxeproxyd-mkroot" | sha256sum
+	cat "$0" "$HERE/cache.sh" "$TOP/contrib/pxeproxyd-mkgrub" "$TOP/contrib/pxeproxyd-mkroot" | sha256sum
 	ls -l "$kx" ${ka:+"$ka"}
 	dpkg-query -W busybox-static pxelinux grub-efi-amd64-bin grub-common 2>/dev/null
 	cat "$ARM64/.done" 2>/dev/null || true
 }
 
 mkdir -p "$CACHE"
-exec 9>"$CACHE/boot.lock"
-flock 9	# parallel tests: one builds, the others wait and reuse
-want=$(stamp)
-if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$want" ]; then
-	echo "mkboot: $OUT is up to date"
-	exit 0
-fi
+cache_reuse mkboot "$CACHE/boot.lock" "$OUT"
 echo "mkboot: building $OUT (server $SERVER)"
 NEW=$OUT.new
 rm -rf "$NEW"
@@ -126,20 +121,8 @@ mkinitrd() {
 		basename "$m" >>"$w/modules/load.list"
 	done <"$w/work.list"
 	rm "$w/work.list"
-	cat >"$w/init" <<'EOF'
-#!/bin/busybox sh
-# The booted system of the end-to-end lab: lease, payload, digest, off.
-/bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-exec </dev/console >/dev/console 2>&1
-echo "E2E-KERNEL arch=$(uname -m) kernel=$(uname -r)"
-while read -r m; do insmod "/modules/$m" 2>/dev/null; done </modules/load.list
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
-ip link set lo up
-ip link set eth0 up
+	{ init_head "The booted system of the end-to-end lab: lease, payload, digest, off."
+	  cat <<'EOF'; } >"$w/init"
 url= boot=
 for a in $(cat /proc/cmdline); do
 	case $a in

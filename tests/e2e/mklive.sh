@@ -58,6 +58,7 @@ APPEND="boot=live components console=ttyS0,115200n8 panic=-1"
 
 die() { echo "mklive: $*" >&2; exit 1; }
 umask 022
+. "$(dirname "$0")/cache.sh"
 
 kx=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
 [ -n "$kx" ] || die "no /boot/vmlinuz-*-amd64: install linux-image-amd64"
@@ -77,13 +78,7 @@ stamp() {
 }
 
 mkdir -p "$(dirname "$OUT")"
-exec 9>"$OUT.lock"
-flock 9	# parallel tests: one builds, the others wait and reuse
-want=$(stamp)
-if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$want" ]; then
-	echo "mklive: $OUT is up to date"
-	exit 0
-fi
+cache_reuse mklive "$OUT.lock" "$OUT"
 t0=$(date +%s)
 echo "mklive: building $OUT (kernel $kver)"
 NEW=$OUT.new

@@ -39,6 +39,7 @@
 # Rebuilt only when an input changed (OUT/stamp), under BOOT's lock.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/cache.sh"
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${E2E_CACHE:-/var/tmp/pxeproxyd-e2e}
 ARM64=$CACHE/arm64
@@ -68,17 +69,11 @@ command -v objcopy >/dev/null || die "objcopy missing: run tests/e2e/setup.sh"
 
 stamp() {
 	echo "server6 $SERVER6 addr6 $ADDR6 server4 $SERVER4"
-	cat "$0" "$HERE/uki.sh" "$BOOT/stamp" "$TOP/contrib/pxeproxyd-mkgrub" | sha256sum
+	cat "$0" "$HERE/cache.sh" "$HERE/uki.sh" "$BOOT/stamp" "$TOP/contrib/pxeproxyd-mkgrub" | sha256sum
 	ls -l "$STUB_X64" "$STUB_AA64" 2>/dev/null || true
 }
 
-exec 9>"$CACHE/boot6.lock"
-flock 9	# parallel tests: one builds, the others wait and reuse
-want=$(stamp)
-if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$want" ]; then
-	echo "mkuki: $OUT is up to date"
-	exit 0
-fi
+cache_reuse mkuki "$CACHE/boot6.lock" "$OUT"
 echo "mkuki: building $OUT (server [$SERVER6], client $ADDR6)"
 NEW=$OUT.new
 rm -rf "$NEW"
@@ -90,21 +85,8 @@ W=$NEW/work
 mkuki() { uki_build "$@" || die "building $7"; }
 
 # The IPv6 system's init, appended to BOOT's initrd as /init.
-cat >"$W/init" <<'EOF'
-#!/bin/busybox sh
-# The booted system of the IPv6 lab: a static address, the payload over
-# IPv6, its digest, off.
-/bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-exec </dev/console >/dev/console 2>&1
-echo "E2E-KERNEL arch=$(uname -m) kernel=$(uname -r)"
-while read -r m; do insmod "/modules/$m" 2>/dev/null; done </modules/load.list
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
-ip link set lo up
-ip link set eth0 up
+{ init_head "The booted system of the IPv6 lab: a static address, the payload over IPv6, its digest, off."
+  cat <<'EOF'; } >"$W/init"
 url= ip6=
 for a in $(cat /proc/cmdline); do
 	case $a in
