@@ -284,17 +284,29 @@ void clients_describe(struct clients *t, const uint8_t mac[6],
 		snprintf(s->c.serial, sizeof(s->c.serial), "%08x", *serial);
 }
 
-static bool is_kernelish(const char *name)
+/* Kernels and initrds by the names distributions give them: the base
+ * name starts with one of the words (vmlinuz-6.1.0-amd64, linux,
+ * initrd.gz, kernel8.img), so that the loaders named after Linux
+ * (pxelinux.0, ldlinux.c32) stay loaders; and modules a loader loads on
+ * its way (syslinux's linux.c32, GRUB's linux.mod) are not kernels. */
+bool client_file_is_kernel(const char *name)
 {
 	static const char *const words[] = {
 		"vmlinuz", "vmlinux", "linux", "kernel", "bzimage", "initrd",
 		"initramfs", "wimboot",
 	};
+	static const char *const modules[] = { ".c32", ".mod" };
 	const char *base = strrchr(name, '/');
+	size_t len;
 
 	base = base ? base + 1 : name;
+	len = strlen(base);
+	for (size_t i = 0; i < ARRAY_SIZE(modules); i++)
+		if (len >= strlen(modules[i]) &&
+		    !strcasecmp(base + len - strlen(modules[i]), modules[i]))
+			return false;
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strcasestr(base, words[i]))
+		if (!strncasecmp(base, words[i], strlen(words[i])))
 			return true;
 	return false;
 }
@@ -304,7 +316,7 @@ static bool is_kernelish(const char *name)
  * that, the payload. */
 static enum client_stage stage_of(const struct client *c, const char *name)
 {
-	if (is_kernelish(name))
+	if (client_file_is_kernel(name))
 		return STAGE_KERNEL;
 	if (c->stage >= STAGE_KERNEL)
 		return STAGE_PAYLOAD;

@@ -85,6 +85,8 @@ enum client_stall client_stall_of(const struct client *c, uint64_t now,
 const char *client_stall_key(enum client_stall s);     /* "loader" */
 const char *client_stall_hint(enum client_stall s);    /* for people */
 unsigned clients_stalled(const struct clients *t, enum client_stall s);
+/* A file that starts the kernel stage (a kernel or an initrd); pure. */
+bool client_file_is_kernel(const char *name);
 
 /* Once a second: one log line per machine that newly stalled, so the log
  * says what the status page says. */

@@ -358,16 +358,14 @@ void netif_start(struct pxe_ctx *ctx)
 	ev_io_start(ctx->loop, &ctx->netif->io);
 }
 
-bool netif_neigh_mac(struct pxe_ctx *ctx, int ifindex,
-		     const struct ipaddr *ip, uint8_t mac[6])
+static bool neigh_lookup(struct pxe_ctx *ctx, int ifindex,
+			 const struct ipaddr *ip, uint8_t mac[6])
 {
 	struct nl_addr *dst;
 	struct rtnl_neigh *ne;
 	struct nl_addr *ll;
 	bool found = false;
 
-	if (ip->family != AF_INET && ip->family != AF_INET6)
-		return false;
 	dst = nl_addr_build(ip->family, &ip->u,
 			    ip->family == AF_INET ? 4 : 16);
 	if (!dst)
@@ -398,6 +396,22 @@ bool netif_neigh_mac(struct pxe_ctx *ctx, int ifindex,
 	}
 	rtnl_neigh_put(ne);
 	return found;
+}
+
+bool netif_neigh_mac(struct pxe_ctx *ctx, int ifindex,
+		     const struct ipaddr *ip, uint8_t mac[6])
+{
+	if (ip->family != AF_INET && ip->family != AF_INET6)
+		return false;
+	if (neigh_lookup(ctx, ifindex, ip, mac))
+		return true;
+	/* The client's ARP made the kernel's entry before its first TFTP
+	 * request arrived, but the loop may serve the request before the
+	 * netlink notice (a BIOS boot's pxelinux.0 went to the events
+	 * endpoint without its MAC): read what netlink has, look again. */
+	if (nl_cache_mngr_data_ready(ctx->netif->mngr) <= 0)
+		return false;
+	return neigh_lookup(ctx, ifindex, ip, mac);
 }
 
 void netif_log_served(struct pxe_ctx *ctx)

@@ -25,8 +25,10 @@
 #   e2e_test CLIENT         the whole test: pxeproxyd, checks, and the
 #                           reference booting at the same time in a
 #                           second lab (the same load for both)
-#   e2e_boot CLIENT KIND    one boot, KIND = pxeproxyd | dnsmasq; sets
-#                           E2E_SECS, E2E_WHY (on failure), E2E_LEASE
+#   e2e_boot CLIENT KIND [NAME]
+#                           one boot, KIND = pxeproxyd | dnsmasq, its logs
+#                           named NAME (default KIND); sets E2E_SECS,
+#                           E2E_WHY (on failure), E2E_LEASE
 #
 # Environment: PXEPROXYD, TOP_SRCDIR (from make check; guessed otherwise),
 # E2E_CACHE (/var/tmp/pxeproxyd-e2e), E2E_REFERENCE=0 (no dnsmasq run),
@@ -40,6 +42,8 @@
 #   E2E_VARS         the UEFI variable store the client starts from
 #                    (default the firmware package's empty one)
 #   E2E_SNIFF_PORTS  switch ports the sniffer watches ("pside pcorp")
+#   E2E_AT_START     a command run once the lab is up (switch, DHCP
+#                    server), before the sidecar starts (e2e_boot only)
 #   E2E_POLL         a command run on every turn of the wait for the result
 #   E2E_AT_END       a command run once the boot ended, lab still up
 # and the pieces of e2e_boot: e2e_lab_up, e2e_plug, e2e_sniff_start,
@@ -62,6 +66,7 @@ CORP_IP=192.0.2.1
 SIDE_IP=192.0.2.5
 E2E_QEMU_ARGS=
 E2E_SNIFF_PORTS="pside pcorp"
+E2E_AT_START=
 E2E_POLL=
 E2E_AT_END=
 E2E_RUN=0
@@ -340,16 +345,18 @@ e2e_events() {
 		awk '{ t = $1; sub(/^[^ ]+ /, ""); printf "  [%5.1fs] %s\n", t, $0 }'
 }
 
-# e2e_boot CLIENT KIND: one network boot of CLIENT through sidecar KIND.
-# Returns 0 when the client's digest matched, the DHCP server leased it an
-# address and the sidecar never offered one.  Logs: $E2E_WORK/KIND-CLIENT.*
+# e2e_boot CLIENT KIND [NAME]: one network boot of CLIENT through sidecar
+# KIND.  Returns 0 when the client's digest matched, the DHCP server leased
+# it an address and the sidecar never offered one.  Logs:
+# $E2E_WORK/NAME-CLIENT.* (NAME: two boots through one KIND at once).
 e2e_boot() {
 	E2E_KIND=$2 E2E_SECS= E2E_WHY= E2E_LEASE=
-	L=$E2E_WORK/$2-$1
+	L=$E2E_WORK/${3:-$2}-$1
 	E2E_EV_SIDE=0 E2E_EV_DHCP=0 E2E_EV_SERIAL=0
 	e2e_lab_up
 	e2e_sniff_start
 	e2e_corp_start
+	[ -n "$E2E_AT_START" ] && eval "$E2E_AT_START"
 	e2e_side_start "$2"
 	e2e_client_start "$1"
 	e2e_wait_result
@@ -438,18 +445,20 @@ e2e_report_failure() {
 	tail -n 10 "$L.corp"
 }
 
-# e2e_boot_bg CLIENT KIND: e2e_boot in the background, in a lab of its
-# own (lab number E2E_RUN + 1); its outcome goes to $E2E_WORK/KIND.result
-# as "SECS LEASE" or "- WHY".  Sets E2E_BG_PID.
+# e2e_boot_bg CLIENT KIND [NAME]: e2e_boot in the background, in a lab of
+# its own (lab number E2E_RUN + 1); its outcome goes to
+# $E2E_WORK/NAME.result (NAME default KIND) as "SECS LEASE" or "- WHY".
+# Sets E2E_BG_PID.
 e2e_boot_bg() {
+	_name=${3:-$2}
 	E2E_RUN=$((E2E_RUN + 1))
-	rm -f "$E2E_WORK/$2.result"
+	rm -f "$E2E_WORK/$_name.result"
 	(
 		E2E_RUN=$((E2E_RUN - 1))
-		if e2e_boot "$1" "$2"; then
-			echo "$E2E_SECS $E2E_LEASE" >"$E2E_WORK/$2.result"
+		if e2e_boot "$1" "$2" "$_name"; then
+			echo "$E2E_SECS $E2E_LEASE" >"$E2E_WORK/$_name.result"
 		else
-			echo "- $E2E_WHY" >"$E2E_WORK/$2.result"
+			echo "- $E2E_WHY" >"$E2E_WORK/$_name.result"
 		fi
 	) &
 	E2E_BG_PID=$!

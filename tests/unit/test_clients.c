@@ -82,6 +82,30 @@ static void new_activity_clears_the_stall(void)
 	clients_free(t);
 }
 
+/* The stage a file starts: pxelinux's own files are the loader's, though
+ * named after Linux (an e2e BIOS boot reported "kernel" for pxelinux.0,
+ * tests/e2e/boot-events.test). */
+static void kernels_by_name_loaders_are_not(void)
+{
+	static const char *const kernels[] = {
+		"vmlinuz", "/linux/x86_64/vmlinuz", "vmlinuz-6.1.0-28-amd64",
+		"debian-installer/amd64/linux", "initrd.gz",
+		"/linux/x86_64/initrd.gz", "initramfs-linux.img", "kernel8.img",
+		"boot/bzImage", "wimboot", "Initrd.img", "EFI/linux.efi",
+	};
+	static const char *const loaders[] = {
+		"pxelinux.0", "lpxelinux.0", "ldlinux.c32", "ldlinux.e64",
+		"syslinux.efi", "linux.c32", "grub/x86_64-efi/linux.mod",
+		"LINUX.C32", "grubx64.efi", "shimx64.efi", "pxelinux.cfg/default",
+		"boot.ipxe", "", "/", "payload.bin",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kernels); i++)
+		CHECK(client_file_is_kernel(kernels[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(loaders); i++)
+		CHECK(!client_file_is_kernel(loaders[i]));
+}
+
 static void mac_str_formats_and_never_overruns(void)
 {
 	const uint8_t mac[16] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef, 1, 2,
@@ -103,6 +127,7 @@ int main(void)
 	offer_never_fetched_is_an_offer_stall();
 	later_stages_never_stall();
 	new_activity_clears_the_stall();
+	kernels_by_name_loaders_are_not();
 	mac_str_formats_and_never_overruns();
 	return check_done("clients");
 }
