@@ -6,6 +6,9 @@
 #                               the others wait, then reuse), sets want to
 #                               the builder's stamp() and exits 0 when
 #                               OUT/stamp says OUT was built from it
+#   cache_publish NEW OUT       makes the finished build NEW readable by
+#                               the daemon's user, stamps it with want and
+#                               puts it in OUT's place
 #   init_head TEXT              the first lines of a lab system's /init
 #                               (busybox; TEXT is its comment): the
 #                               kernel announced on the console, the
@@ -19,6 +22,15 @@ cache_reuse() {
 		echo "$1: $3 is up to date"
 		exit 0
 	fi
+}
+
+cache_publish() {
+	chmod -R u=rwX,go=rX "$1"
+	echo "$want" >"$1/stamp"
+	rm -rf "$2.old"
+	[ -d "$2" ] && mv "$2" "$2.old"
+	mv "$1" "$2"
+	rm -rf "$2.old"
 }
 
 init_head() {

@@ -176,10 +176,5 @@ menuentry e2e-sb {
 }
 EOF
 rm -rf "$NEW/work"
-chmod -R u=rwX,go=rX "$NEW"
-echo "$want" >"$NEW/stamp"
-rm -rf "$OUT.old"
-[ -d "$OUT" ] && mv "$OUT" "$OUT.old"
-mv "$NEW" "$OUT"
-rm -rf "$OUT.old"
+cache_publish "$NEW" "$OUT"
 echo "mkboot-sb: $OUT ready"
