@@ -39,10 +39,10 @@ void clients_observe(struct clients *t, clients_event_fn *fn, void *arg)
 	t->observer_arg = arg;
 }
 
-static void tell(struct clients *t, const struct client *c,
+static void tell(struct clients *t, const struct slot *s,
 		 const char *stage, const struct client_file *f)
 {
-	struct client_event e = { c, stage, f };
+	struct client_event e = { &s->c, s->has_mac, stage, f };
 
 	if (t->observer)
 		t->observer(t->observer_arg, &e);
@@ -240,35 +240,26 @@ static struct slot *find_or_take(struct clients *t, const uint8_t *mac,
 	return s;
 }
 
-void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
-		     const char *vendor, size_t vendor_len, const char *offered,
-		     struct ipaddr ip)
+void clients_offered(struct clients *t, const struct client_offer *o)
 {
-	struct slot *s = find_or_take(t, mac, ip);
+	struct slot *s = find_or_take(t, o->mac, o->ip);
 	/* Firmware asks twice and again on 4011: one event for the stage. */
 	bool again = s->c.stage == STAGE_DHCP && s->c.offered[0] &&
-		     !strncmp(s->c.offered, offered, sizeof(s->c.offered) - 1);
+		     !strncmp(s->c.offered, o->offered,
+			      sizeof(s->c.offered) - 1);
 
-	s->c.arch = arch;
-	log_vis(s->c.vendor, sizeof(s->c.vendor), vendor, vendor_len);
-	snprintf(s->c.offered, sizeof(s->c.offered), "%s", offered);
+	s->c.arch = o->arch;
+	log_vis(s->c.vendor, sizeof(s->c.vendor), o->vendor, o->vendor_len);
+	snprintf(s->c.offered, sizeof(s->c.offered), "%s", o->offered);
+	/* Set before the event goes out: it carries it. */
+	snprintf(s->c.decided_by, sizeof(s->c.decided_by), "%s",
+		 o->decided_by ? o->decided_by : "");
 	/* A new boot of the same machine starts over. */
 	if (s->c.stage > STAGE_LOADER)
 		s->c.n_files = 0;
 	s->c.stage = STAGE_DHCP;
 	if (!again)
-		tell(t, &s->c, "offered", NULL);
-}
-
-void clients_decided(struct clients *t, const uint8_t mac[6],
-		     const char *source)
-{
-	struct ipaddr none = { 0 };
-	struct slot *s = find(t, mac, none);
-
-	if (s)
-		snprintf(s->c.decided_by, sizeof(s->c.decided_by), "%s",
-			 source);
+		tell(t, s, "offered", NULL);
 }
 
 void clients_describe(struct clients *t, const uint8_t mac[6],
@@ -369,7 +360,7 @@ void clients_transfer_end(struct clients *t, struct client_ref ref,
 	f->ok = ok;
 	s->c.last_seen = wall_ms();
 	s->stall_logged = false;
-	tell(t, &s->c, stage_names[s->c.stage], f);
+	tell(t, s, stage_names[s->c.stage], f);
 }
 
 struct client_ref clients_note_transfer(struct pxe_ctx *ctx, struct ipaddr ip,

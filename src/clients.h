@@ -54,7 +54,7 @@ struct client {
 	uint16_t arch;
 	char vendor[48];
 	char offered[128];
-	char decided_by[10];    /* rule, backend, cache, fallback; "": v6 */
+	char decided_by[10];    /* rule, backend, cache, fallback */
 	enum client_stage stage;
 	char model[32];         /* a Raspberry Pi's, "" for other machines */
 	char serial[9];         /* its serial (TFTP prefix), or "" */
@@ -69,6 +69,7 @@ struct pxe_ctx;
  * over (its machine's stage then). */
 struct client_event {
 	const struct client *c;
+	bool mac_known;                 /* else c->mac means nothing yet */
 	const char *stage;              /* "offered", "loader", "kernel"... */
 	const struct client_file *file; /* NULL for "offered" */
 };
@@ -92,13 +93,17 @@ bool client_file_is_kernel(const char *name);
  * says what the status page says. */
 void clients_watch(struct pxe_ctx *ctx);
 
-void clients_offered(struct clients *t, const uint8_t mac[6], uint16_t arch,
-		     const char *vendor, size_t vendor_len, const char *offered,
-		     struct ipaddr ip);
-
-/* Where the offer's decision came from (proxy.c's source names). */
-void clients_decided(struct clients *t, const uint8_t mac[6],
-		     const char *source);
+/* An answer sent: the machine is at the DHCP stage. */
+struct client_offer {
+	const uint8_t *mac;             /* 6 bytes */
+	uint16_t arch;
+	const char *vendor;             /* option 60 / 16, not terminated */
+	size_t vendor_len;
+	const char *offered;            /* the boot file or URL */
+	struct ipaddr ip;               /* family 0: not known */
+	const char *decided_by;         /* rule, backend, cache, fallback */
+};
+void clients_offered(struct clients *t, const struct client_offer *o);
 
 /* A Raspberry Pi: its model and, when its request told, its serial
  * (else its first serial-prefixed TFTP read fills it in). */

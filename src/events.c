@@ -62,39 +62,53 @@ static size_t json_str(char *out, size_t cap, const char *s)
 	return o;
 }
 
-static struct event *event_format(const struct client_event *e)
+int events_format(const struct client_event *e, uint64_t time_ms,
+		  char *buf, size_t cap)
 {
-	char mac[MAC_STR_MAX], ip[INET6_ADDRSTRLEN], file[200],
-	     buf[EVENT_MAX];
+	char mac[MAC_STR_MAX] = "", ip[INET6_ADDRSTRLEN], file[200];
 	const struct client *c = e->c;
-	struct timespec ts;
-	struct event *ev;
 	int n;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	mac_str(mac, sizeof(mac), c->mac, 6);
+	/* Empty, as in /status.json, until the neighbour table names it:
+	 * a transfer can start before the kernel's notice comes. */
+	if (e->mac_known)
+		mac_str(mac, sizeof(mac), c->mac, 6);
 	ipaddr_str(ip, &c->ip);
 	json_str(file, sizeof(file), e->file ? e->file->name : c->offered);
-	n = snprintf(buf, sizeof(buf), "{\"time_ms\":%llu,\"mac\":\"%s\","
+	n = snprintf(buf, cap, "{\"time_ms\":%llu,\"mac\":\"%s\","
 		     "\"ip\":\"%s\",\"arch\":%u,\"stage\":\"%s\",\"file\":%s",
-		     (unsigned long long)ts.tv_sec * 1000 +
-			     (unsigned long long)ts.tv_nsec / 1000000,
-		     mac, ip, c->arch, e->stage, file);
-	if (n > 0 && e->file && (size_t)n < sizeof(buf))
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+		     (unsigned long long)time_ms, mac, ip, c->arch, e->stage,
+		     file);
+	if (n > 0 && e->file && (size_t)n < cap)
+		n += snprintf(buf + n, cap - (size_t)n,
 			      ",\"proto\":\"%s\",\"bytes\":%llu,\"ms\":%u,"
 			      "\"bytes_per_s\":%llu,\"ok\":%s",
 			      e->file->proto, (unsigned long long)e->file->bytes,
 			      e->file->ms, (unsigned long long)(e->file->ms
 				? e->file->bytes * 1000 / e->file->ms : 0),
 			      e->file->ok ? "true" : "false");
-	if (n > 0 && !e->file && c->decided_by[0] && (size_t)n < sizeof(buf))
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+	if (n > 0 && !e->file && c->decided_by[0] && (size_t)n < cap)
+		n += snprintf(buf + n, cap - (size_t)n,
 			      ",\"decided_by\":\"%s\"", c->decided_by);
-	if (n < 0 || (size_t)n + 2 > sizeof(buf))
-		return NULL;
+	if (n < 0 || (size_t)n + 2 > cap)
+		return -1;
 	buf[n++] = '}';
 	buf[n] = '\0';
+	return n;
+}
+
+static struct event *event_format(const struct client_event *e)
+{
+	char buf[EVENT_MAX];
+	struct timespec ts;
+	struct event *ev;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = events_format(e, (uint64_t)ts.tv_sec * 1000 +
+			  (uint64_t)ts.tv_nsec / 1000000, buf, sizeof(buf));
+	if (n < 0)
+		return NULL;
 	ev = malloc(sizeof(*ev) + (size_t)n + 1);
 	if (!ev)
 		return NULL;

@@ -483,9 +483,11 @@ static void note_client(struct pxe_ctx *ctx, const struct dhcp_msg *m,
 	if (!ctx->clients || m->htype != 1 || m->hlen != 6)
 		return;
 	dhcp_opt(m, OPT_VENDOR_CLASS, &v, &len);
-	clients_offered(ctx->clients, m->chaddr, a->arch, (const char *)v, len,
-			a->bootfile, ipaddr_v4(meta->from.sin_addr));
-	clients_decided(ctx->clients, m->chaddr, source_names[src]);
+	clients_offered(ctx->clients, &(struct client_offer){
+		.mac = m->chaddr, .arch = a->arch, .vendor = (const char *)v,
+		.vendor_len = len, .offered = a->bootfile,
+		.ip = ipaddr_v4(meta->from.sin_addr),
+		.decided_by = source_names[src] });
 	if (a->pi.is_pi || a->rpi_answer)
 		clients_describe(ctx->clients, m->chaddr, a->pi.model,
 				 a->pi.have_serial ? &a->pi.serial : NULL);

@@ -109,10 +109,13 @@ static void note_client(struct pxe_ctx *ctx, const struct dhcp6_msg *m,
 {
 	if (!ctx->clients || !a->have_mac)
 		return;
-	clients_offered(ctx->clients, a->mac, a->arch,
-			(const char *)a->reply.vendor_data,
-			a->reply.vendor_data_len, a->url,
-			m->n_relays ? (struct ipaddr){ 0 } : *from);
+	/* DHCPv6 asks no inventory: the rules decide. */
+	clients_offered(ctx->clients, &(struct client_offer){
+		.mac = a->mac, .arch = a->arch,
+		.vendor = (const char *)a->reply.vendor_data,
+		.vendor_len = a->reply.vendor_data_len, .offered = a->url,
+		.ip = m->n_relays ? (struct ipaddr){ 0 } : *from,
+		.decided_by = "rule" });
 }
 
 /* The address that tells netif which of ours to name: the innermost

@@ -78,6 +78,15 @@ lab_cleanup() {
 	exit $_rc
 }
 trap lab_cleanup EXIT
+
+# lab_on_exit 'COMMANDS': COMMANDS too when the test ends (stopping a
+# peer it started), then lab_cleanup with the test's own exit status.  A
+# trap of 'kill $PID; lab_cleanup' would pass kill's status on: every
+# failure after it would have passed.
+lab_on_exit() {
+	LAB_ON_EXIT=$1
+	trap '_st=$?; eval "$LAB_ON_EXIT"; lab_cleanup $_st' EXIT
+}
 trap 'exit 1' INT TERM
 
 # lab_up [noaddr]: with "noaddr" the server's eth0 gets no address yet.

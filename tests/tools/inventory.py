@@ -11,7 +11,8 @@ request so that a test can change it while the service runs):
    "52:54:00:00:00:05": {"_hang": true},                   never answers
    "52:54:00:00:00:06": {"_status": 500}}                  that status
 POST /events ([events]): a JSON array of events, each logged as
-"EVENT <stage> <mac> <file> <bytes>"; answered with the table's
+"EVENT <stage> <mac> <file> <bytes> <decided_by>" ("-" for what an
+event lacks, "?" for an empty MAC); answered with the table's
 "_events_status" (default 204), so a test can take the endpoint down.
 A MAC not in the table gets 404, or {"boot": B} with --default-boot B;
 --delay S delays every answer by S seconds (a backend's latency).  Every request is logged, one line,
@@ -84,8 +85,9 @@ class Handler(BaseHTTPRequestHandler):
             status = json.load(f).get("_events_status", 204)
         if status < 300:
             for e in json.loads(body):
-                log("EVENT %s %s %s %s" % (e["stage"], e["mac"], e["file"],
-                                           e.get("bytes", "-")))
+                log("EVENT %s %s %s %s %s" % (e["stage"], e["mac"] or "?",
+                                              e["file"], e.get("bytes", "-"),
+                                              e.get("decided_by", "-")))
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "clients.h"
+#include "events.h"
 #include "util.h"
 
 #define MIN_MS (60 * 1000ull)
@@ -75,7 +76,9 @@ static void new_activity_clears_the_stall(void)
 	uint8_t mac[6] = { 0x52, 0x54, 0, 1, 2, 3 };
 	struct ipaddr ip = { 0 };
 
-	clients_offered(t, mac, 7, "PXEClient", 9, "shimx64.efi", ip);
+	clients_offered(t, &(struct client_offer){ .mac = mac, .arch = 7,
+		.vendor = "PXEClient", .vendor_len = 9,
+		.offered = "shimx64.efi", .ip = ip, .decided_by = "rule" });
 	CHECK(clients_stalled(t, STALL_OFFERED) == 0);
 	clients_transfer_start(t, mac, ip, "tftp", "shimx64.efi");
 	CHECK(clients_stalled(t, STALL_LOADER) == 0);
@@ -121,6 +124,55 @@ static void mac_str_formats_and_never_overruns(void)
 	      hex_digit('\0') == -1);
 }
 
+/* What [events] POSTs, as the table tells it (events.c formats it). */
+static char seen[4][512];
+static unsigned n_seen;
+
+static void keep(void *arg, const struct client_event *e)
+{
+	(void)arg;
+	if (n_seen < 4 &&
+	    events_format(e, 1764720000123ull, seen[n_seen], 512) > 0)
+		n_seen++;
+}
+
+/* The offer's event carries its decision (it was set only after the
+ * event went out, so the first boot's had none); a transfer that starts
+ * before the neighbour table names the MAC says so with an empty "mac",
+ * never 00:00:00:00:00:00; a hostile name stays valid JSON (the table
+ * keeps it as the log shows it, control bytes as '?'). */
+static void events_carry_decision_and_no_false_mac(void)
+{
+	struct clients *t = clients_new();
+	uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+	struct in_addr a4 = { htonl(0xc0000214) }, b4 = { htonl(0xc0000215) };
+	struct client_ref r;
+	char small[40];
+
+	clients_observe(t, keep, NULL);
+	clients_offered(t, &(struct client_offer){ .mac = mac, .arch = 7,
+		.vendor = "PXEClient", .vendor_len = 9,
+		.offered = "grubx64.efi", .ip = ipaddr_v4(a4),
+		.decided_by = "backend" });
+	r = clients_transfer_start(t, NULL, ipaddr_v4(b4), "tftp",
+				   "a\"b\x01.efi");
+	clients_transfer_end(t, r, 1000, 230, true);
+	CHECK(n_seen == 2);
+	CHECK(!strcmp(seen[0], "{\"time_ms\":1764720000123,"
+		      "\"mac\":\"52:54:00:12:34:56\",\"ip\":\"192.0.2.20\","
+		      "\"arch\":7,\"stage\":\"offered\","
+		      "\"file\":\"grubx64.efi\",\"decided_by\":\"backend\"}"));
+	CHECK(!strcmp(seen[1], "{\"time_ms\":1764720000123,\"mac\":\"\","
+		      "\"ip\":\"192.0.2.21\",\"arch\":0,\"stage\":\"loader\","
+		      "\"file\":\"a\\u0022b?.efi\",\"proto\":\"tftp\","
+		      "\"bytes\":1000,\"ms\":230,\"bytes_per_s\":4347,"
+		      "\"ok\":true}"));
+	CHECK(events_format(&(struct client_event){
+		.c = &(struct client){ .arch = 7 }, .stage = "offered" },
+		0, small, sizeof(small)) == -1);
+	clients_free(t);
+}
+
 int main(void)
 {
 	loader_then_nothing_is_a_loader_stall();
@@ -129,5 +181,6 @@ int main(void)
 	new_activity_clears_the_stall();
 	kernels_by_name_loaders_are_not();
 	mac_str_formats_and_never_overruns();
+	events_carry_decision_and_no_false_mac();
 	return check_done("clients");
 }

@@ -422,11 +422,13 @@ static void status_names_a_pi(void)
 	size_t len = 0;
 	FILE *f;
 
-	clients_offered(t, pi4_mac, 0, PXE_CLASS, strlen(PXE_CLASS), "menu",
-			ip);
+	clients_offered(t, &(struct client_offer){ .mac = pi4_mac,
+		.vendor = PXE_CLASS, .vendor_len = strlen(PXE_CLASS),
+		.offered = "menu", .ip = ip, .decided_by = "rule" });
 	clients_describe(t, pi4_mac, "Raspberry Pi 4B", &serial);
-	clients_offered(t, pi3_mac, 0, PXE_CLASS, strlen(PXE_CLASS), "menu",
-			none);
+	clients_offered(t, &(struct client_offer){ .mac = pi3_mac,
+		.vendor = PXE_CLASS, .vendor_len = strlen(PXE_CLASS),
+		.offered = "menu", .ip = none, .decided_by = "rule" });
 	clients_describe(t, pi3_mac, "Raspberry Pi 3B ROM", NULL);
 	clients_transfer_start(t, pi3_mac, none, "tftp",
 			       "0badcafe/start.elf");
