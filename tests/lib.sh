@@ -179,8 +179,8 @@ daemon_stop() {
 		kill -9 "$DAEMON_PID" 2>/dev/null && DAEMON_BAD="did not exit on SIGTERM"
 	fi
 	wait "$DAEMON_PID" 2>/dev/null
-	_st=$?
-	[ -z "$DAEMON_BAD" ] && [ $_st != 0 ] && DAEMON_BAD="exited with status $_st"
+	_ds_st=$?       # not _st: the exit traps keep the test's status there
+	[ -z "$DAEMON_BAD" ] && [ $_ds_st != 0 ] && DAEMON_BAD="exited with status $_ds_st"
 	DAEMON_PID=
 }
 
