@@ -70,6 +70,7 @@ E2E_AT_START=
 E2E_POLL=
 E2E_AT_END=
 E2E_RUN=0
+E2E_SIDE_PXE= E2E_SIDE_BAD=
 E2E_WORK=$(mktemp -d /tmp/pxeproxyd-e2e.XXXXXX)
 chmod 755 "$E2E_WORK"
 
@@ -155,6 +156,7 @@ e2e_plug() {
 # Ends every process in the lab's namespaces, then the namespaces.
 e2e_lab_down() {
 	[ -n "$NETLAB_NS" ] || return 0
+	e2e_side_stop
 	if [ -n "${SNIFF_PID:-}" ]; then
 		kill "$SNIFF_PID" 2>/dev/null
 		wait "$SNIFF_PID" 2>/dev/null
@@ -164,7 +166,29 @@ e2e_lab_down() {
 	wait 2>/dev/null
 }
 
+# e2e_side_stop: the pxeproxyd started last ends on SIGTERM, with status
+# 0; else E2E_SIDE_BAD says how (the test fails at its end) and, when
+# nothing failed before, E2E_WHY (a boot in the background fails).  A
+# crash after the last file was served would go unseen otherwise.
+e2e_side_stop() {
+	[ -n "${E2E_SIDE_PXE:-}" ] || return 0
+	_ssp=$E2E_SIDE_PXE _bad=
+	E2E_SIDE_PXE=
+	kill "$_ssp" 2>/dev/null
+	wait_until 5 e2e_gone "$_ssp" ||
+		{ kill -9 "$_ssp" 2>/dev/null; _bad="did not exit on SIGTERM"; }
+	wait "$_ssp" 2>/dev/null
+	_sst=$?
+	[ -z "$_bad" ] && [ $_sst -ne 0 ] && _bad="exited with status $_sst"
+	[ -n "$_bad" ] || return 0
+	E2E_SIDE_BAD="pxeproxyd $_bad: $(tail -n 3 "$E2E_SIDE_LOG" | tr '\n' ' ')"
+	echo "FAIL: $E2E_SIDE_BAD"
+	[ -n "$E2E_WHY" ] || E2E_WHY=$E2E_SIDE_BAD
+}
+e2e_gone() { ! kill -0 "$1" 2>/dev/null; }
+
 e2e_cleanup() {
+	_e2e_st=$?
 	e2e_lab_down
 	# Labs of boots run in the background (e2e_pair) that did not end
 	# their own, and lab6.sh's: every namespace named after this process
@@ -177,6 +201,8 @@ e2e_cleanup() {
 	else
 		rm -rf "$E2E_WORK"
 	fi
+	# Every check passed, but pxeproxyd did not end well (e2e_side_stop).
+	[ -n "${E2E_SIDE_BAD:-}" ] && [ "$_e2e_st" -eq 0 ] && exit 1
 }
 trap e2e_cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -221,7 +247,7 @@ e2e_side_start() {
 		# creates and removes that user) can run beside this one.
 		ip netns exec "$_ns" "$PXEPROXYD" -f ${E2E_DEBUG:+-d} -u nobody \
 			-c "$E2E_CONF" -r "$E2E_ROOT" -i eth0 >"$_log" 2>&1 &
-		SIDE_PID=$!
+		SIDE_PID=$! E2E_SIDE_PXE=$! E2E_SIDE_LOG=$_log
 		wait_until 60 e2e_side_ready "$_log"
 		kill -0 "$SIDE_PID" 2>/dev/null ||
 			e2e_fail "pxeproxyd exited at start: $(tail -n 5 "$_log")"
@@ -240,7 +266,7 @@ e2e_side_start() {
 			--pxe-service=ARM64_EFI,e2e,grubaa64.efi \
 			--enable-tftp --tftp-root="$E2E_ROOT" \
 			--log-dhcp --log-facility="$L.side" 2>>"$L.side" &
-		SIDE_PID=$!
+		SIDE_PID=$! E2E_SIDE_PXE=
 		ip netns exec "$NS_SIDE" busybox httpd -f -vv -p "$SIDE_IP:80" \
 			-h "$E2E_ROOT" >>"$L.side" 2>&1 &
 		wait_until 60 e2e_reference_ready 67 && return 0
@@ -475,7 +501,8 @@ e2e_pair() {
 	_pid_mine=$E2E_BG_PID
 	e2e_boot_bg "$1" dnsmasq
 	wait "$_pid_mine" "$E2E_BG_PID"
-	E2E_MINE= E2E_REF= E2E_WHY_MINE= E2E_WHY_REF=
+	E2E_MINE= E2E_REF= E2E_WHY_MINE= E2E_WHY_REF= _secs= _rest=
+	# A read whose file is missing (the boot died) leaves them as they were.
 	read -r _secs _rest <"$E2E_WORK/pxeproxyd.result" 2>/dev/null
 	case ${_secs:--} in
 	-) E2E_WHY_MINE=${_rest:-the boot did not finish (see above)} ;;
