@@ -174,17 +174,10 @@ daemon_logs() {
 # DAEMON_BAD says why, and the test fails at its end).
 daemon_stop() {
 	[ -n "$DAEMON_PID" ] || return 0
-	if kill "$DAEMON_PID" 2>/dev/null; then
-		wait_until 3 daemon_gone
-		kill -9 "$DAEMON_PID" 2>/dev/null && DAEMON_BAD="did not exit on SIGTERM"
-	fi
-	wait "$DAEMON_PID" 2>/dev/null
-	_ds_st=$?       # not _st: the exit traps keep the test's status there
-	[ -z "$DAEMON_BAD" ] && [ $_ds_st != 0 ] && DAEMON_BAD="exited with status $_ds_st"
+	netlab_stop "$DAEMON_PID" 3 || [ -n "$DAEMON_BAD" ] ||
+		DAEMON_BAD=$NETLAB_STOP_BAD
 	DAEMON_PID=
 }
-
-daemon_gone() { ! kill -0 "$DAEMON_PID" 2>/dev/null; }
 
 # worker_find: sets WORKER, the serving process (the monitor's child).
 worker_find() {

@@ -59,6 +59,23 @@ wait_until() {
 	return 0
 }
 
+# netlab_stop PID SECONDS: SIGTERM to our child PID, SIGKILL after
+# SECONDS; true when it exited with status 0, else false with
+# NETLAB_STOP_BAD saying how.
+netlab_stop() {
+	NETLAB_STOP_BAD=
+	if kill "$1" 2>/dev/null && ! wait_until "$2" netlab_gone "$1"; then
+		kill -9 "$1" 2>/dev/null
+		NETLAB_STOP_BAD="did not exit on SIGTERM"
+	fi
+	wait "$1" 2>/dev/null
+	_ns_st=$?
+	[ -z "$NETLAB_STOP_BAD" ] && [ $_ns_st -ne 0 ] &&
+		NETLAB_STOP_BAD="exited with status $_ns_st"
+	[ -z "$NETLAB_STOP_BAD" ]
+}
+netlab_gone() { ! kill -0 "$1" 2>/dev/null; }
+
 netlab_ns() {
 	for _ns in "$@"; do
 		ip netns add "$_ns" || { echo "netlab: ip netns add $_ns failed"; return 1; }

@@ -172,20 +172,13 @@ e2e_lab_down() {
 # crash after the last file was served would go unseen otherwise.
 e2e_side_stop() {
 	[ -n "${E2E_SIDE_PXE:-}" ] || return 0
-	_ssp=$E2E_SIDE_PXE _bad=
+	_ssp=$E2E_SIDE_PXE
 	E2E_SIDE_PXE=
-	kill "$_ssp" 2>/dev/null
-	wait_until 5 e2e_gone "$_ssp" ||
-		{ kill -9 "$_ssp" 2>/dev/null; _bad="did not exit on SIGTERM"; }
-	wait "$_ssp" 2>/dev/null
-	_sst=$?
-	[ -z "$_bad" ] && [ $_sst -ne 0 ] && _bad="exited with status $_sst"
-	[ -n "$_bad" ] || return 0
-	E2E_SIDE_BAD="pxeproxyd $_bad: $(tail -n 3 "$E2E_SIDE_LOG" | tr '\n' ' ')"
+	netlab_stop "$_ssp" 5 && return 0
+	E2E_SIDE_BAD="pxeproxyd $NETLAB_STOP_BAD: $(tail -n 3 "$E2E_SIDE_LOG" | tr '\n' ' ')"
 	echo "FAIL: $E2E_SIDE_BAD"
 	[ -n "$E2E_WHY" ] || E2E_WHY=$E2E_SIDE_BAD
 }
-e2e_gone() { ! kill -0 "$1" 2>/dev/null; }
 
 e2e_cleanup() {
 	_e2e_st=$?
